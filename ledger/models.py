@@ -1,0 +1,83 @@
+"""The claim schema, defined once: JSON Schemas, table columns and export fields derive from it."""
+from __future__ import annotations
+
+import hashlib
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import __version__
+
+EXTRACTOR_VERSION = f"ledger-rules/{__version__}"
+
+Kind = Literal["direct", "indirect", "mixed"]
+SpeakerType = Literal["person", "organization", "group", "anonymous", "unknown"]
+
+
+class Span(BaseModel):
+    """Characters `text == article.text[start:end]`; a quote split by its attribution
+    ("“…,” Flake said, “…”") also lists its parts as `fragments`."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    fragments: Optional[list[Span]] = None
+
+
+class Article(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(description="File stem for .txt files, the document's `id` for JSON/JSONL")
+    text: str = Field(description="The article text exactly as read; every offset indexes into it")
+    title: Optional[str] = None
+    date: Optional[str] = Field(None, description="Publication date, ISO 8601 (YYYY-MM-DD), when known")
+    outlet: Optional[str] = None
+    url: Optional[str] = None
+    path: Optional[str] = Field(None, description="The file it was read from")
+    sha256: str = Field(description="Hash of the text; a changed article replaces its claims")
+
+    @staticmethod
+    def hash_text(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Speaker(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str
+    type: SpeakerType
+    aliases: list[str] = Field(default_factory=list, description="Every way the articles name them")
+    roles: list[str] = Field(default_factory=list, description="Titles and roles the articles give")
+
+
+class Claim(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(description="Deterministic: the same article and content span give the same id")
+    article_id: str
+    kind: Kind
+    content: Span
+    cue: Optional[Span] = None
+    cue_lemma: Optional[str] = None
+    speaker: Optional[str] = Field(None, description="Canonical display name of the speaker")
+    speaker_id: Optional[str] = None
+    speaker_mention: Optional[Span] = Field(None, description="The words that name the speaker here")
+    speaker_type: SpeakerType = "unknown"
+    speaker_role: Optional[str] = None
+    addressee: Optional[str] = None
+    addressee_mention: Optional[Span] = None
+    sentence: Span
+    date: Optional[str] = Field(None, description="The article's date")
+    outlet: Optional[str] = None
+    confidence: float = Field(ge=0.0, le=1.0)
+    extractor: str = EXTRACTOR_VERSION
+
+    @staticmethod
+    def make_id(article_id: str, start: int, end: int) -> str:
+        return hashlib.sha1(f"{article_id}\x1f{start}\x1f{end}".encode("utf-8")).hexdigest()[:16]
+
+
+MODELS = {"Span": Span, "Article": Article, "Speaker": Speaker, "Claim": Claim}
+
+
+def json_schemas() -> dict[str, dict]:
+    return {name: model.model_json_schema() for name, model in MODELS.items()}

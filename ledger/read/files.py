@@ -1,0 +1,142 @@
+"""Files and folders → `Article`s (or `ReadError`s, one per bad document)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pydantic import ValidationError
+
+from ..models import Article
+from .errors import ReadError
+from .metadata import normalise_date, parse_txt_metadata
+
+SUFFIXES = (".txt", ".json", ".jsonl")
+MANIFEST = "manifest.json"
+
+
+def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | ReadError]:
+    """Every article under `paths`, in a stable order; folders are walked for .txt/.json/.jsonl."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                           and p.name != MANIFEST)
+            if not files:
+                yield ReadError(path, "folder holds no .txt, .json or .jsonl files")
+            for f in files:
+                yield from read_path(f)
+        elif not path.exists():
+            yield ReadError(path, "no such file or folder")
+        else:
+            yield from read_path(path)
+
+
+def read_path(path: Path) -> Iterator[Article | ReadError]:
+    try:
+        text = _decode(path)
+    except ReadError as e:
+        yield e
+        return
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _read_jsonl(path, text)
+    elif suffix == ".json":
+        yield from _read_json(path, text)
+    else:
+        yield _read_txt(path, text)
+
+
+def _decode(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ReadError(path, f"cannot read: {e.strerror or e}") from None
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    if b"\x00" in data[:8192]:
+        raise ReadError(path, "binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ReadError(path, f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})") from None
+
+
+def _manifest_entry(path: Path) -> dict:
+    """What the folder's manifest.json knows of this file: it overrides what the text says."""
+    manifest = path.parent / MANIFEST
+    if not manifest.is_file():
+        return {}
+    try:
+        entries = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    entry = entries.get(path.name) if isinstance(entries, dict) else None
+    return entry if isinstance(entry, dict) else {}
+
+
+def _read_txt(path: Path, text: str) -> Article | ReadError:
+    meta = parse_txt_metadata(text)
+    for key, value in _manifest_entry(path).items():
+        if key in ("title", "date", "outlet", "url"):
+            meta[key] = value
+    return _article(path, None, {"id": path.stem, "text": text, **meta})
+
+
+def _read_json(path: Path, text: str) -> Iterator[Article | ReadError]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        yield ReadError(path, f"malformed JSON: {e.msg} (column {e.colno})", line=e.lineno)
+        return
+    docs = data if isinstance(data, list) else [data]
+    for i, doc in enumerate(docs):
+        if isinstance(doc, dict) and "id" not in doc and len(docs) == 1:
+            doc = {**doc, "id": path.stem}
+        yield _article(path, None, doc, where=f"document {i + 1}" if len(docs) > 1 else None)
+
+
+def _read_jsonl(path: Path, text: str) -> Iterator[Article | ReadError]:
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield ReadError(path, f"malformed JSON: {e.msg} (column {e.colno})", line=lineno)
+            continue
+        yield _article(path, lineno, doc)
+
+
+def _article(path: Path, line: int | None, doc, where: str | None = None) -> Article | ReadError:
+    prefix = f"{where}: " if where else ""
+    if not isinstance(doc, dict):
+        return ReadError(path, f"{prefix}expected a JSON object with id and text", line)
+    for key in ("id", "text"):
+        if doc.get(key) in (None, ""):
+            return ReadError(path, f"{prefix}document has no '{key}'", line)
+    if not isinstance(doc["text"], str):
+        return ReadError(path, f"{prefix}'text' is not a string", line)
+    if not doc["text"].strip():
+        return ReadError(path, f"{prefix}'text' is empty", line)
+    try:
+        return Article(
+            id=str(doc["id"]),
+            text=doc["text"],
+            title=_opt_str(doc.get("title")),
+            date=normalise_date(doc.get("date")),
+            outlet=_opt_str(doc.get("outlet")),
+            url=_opt_str(doc.get("url")),
+            path=str(path),
+            sha256=Article.hash_text(doc["text"]),
+        )
+    except ValidationError as e:
+        first = e.errors()[0]
+        return ReadError(path, f"{prefix}{'.'.join(map(str, first['loc']))}: {first['msg']}", line)
+
+
+def _opt_str(value) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None

@@ -1,0 +1,19 @@
+"""SQL shared by the export command and the Datasette canned queries, so both find the
+same claims for the same speaker or search term."""
+
+# A speaker given by display name, id or any alias, ignoring case.
+SPEAKER_MATCH = """(
+    claims.speaker = :speaker collate nocase
+    or claims.speaker_id = :speaker collate nocase
+    or claims.speaker_id in (select speaker_id from speaker_aliases where alias = :speaker collate nocase)
+)"""
+
+# Full-text match; :q goes through escape_fts (Datasette registers it, export does too) so
+# punctuation in a search term is never FTS syntax.
+SEARCH_MATCH = "claims.rowid in (select rowid from claims_fts where claims_fts match escape_fts(:q))"
+
+# Claims with the article columns a reader needs next to a quote.
+CLAIMS_WITH_ARTICLE = """select claims.*, articles.title as article_title, articles.url as article_url
+from claims join articles on articles.id = claims.article_id"""
+
+READING_ORDER = "order by claims.date, claims.article_id, claims.content_start"

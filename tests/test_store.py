@@ -1,0 +1,168 @@
+import json
+
+import pytest
+
+from ledger.models import Claim
+from ledger.store import (TABLES, LedgerError, RunStats, ensure_db, finish_run, from_row,
+                          ingest_article, start_run, to_row)
+from ledger.store import ingest as ingest_module
+
+from conftest import FLAKE_TEXT, fidan_claims, flake_claims, make_article, make_claim
+
+
+def counts(db):
+    return {t: db.table(t).count for t in ("articles", "claims", "speakers", "speaker_aliases")}
+
+
+def test_schema_derives_from_models():
+    claim_cols = TABLES["claims"].columns
+    for col in ("content_text", "content_start", "content_end", "content_fragments", "cue_text",
+                "cue_start", "cue_end", "speaker_mention_text", "sentence_start", "sentence_end",
+                "cue_lemma", "confidence", "extractor"):
+        assert col in claim_cols
+    assert "content" not in claim_cols
+    assert claim_cols["speaker"].description == Claim.model_fields["speaker"].description
+    assert TABLES["speakers"].columns["aliases"].json
+
+
+def test_ensure_db_is_idempotent(db):
+    schema = db.schema
+    ensure_db(db)
+    assert db.schema == schema
+    assert {"claims_fts", "articles_fts"} <= set(db.table_names())
+    fks = {(fk.column, fk.other_table) for fk in db.table("claims").foreign_keys}
+    assert fks == {("article_id", "articles"), ("speaker_id", "speakers")}
+    indexed = {tuple(i.columns) for i in db.table("claims").indexes}
+    assert ("article_id",) in indexed and ("speaker_id",) in indexed
+
+
+def test_ensure_db_adds_columns_for_new_fields(db):
+    db.table("speakers").transform(drop={"article_count"})
+    ensure_db(db)
+    assert "article_count" in db.table("speakers").columns_dict
+
+
+def test_claim_rows_round_trip(flake_article):
+    claim = flake_claims(flake_article)[0]
+    split = claim.model_copy(update={"content": claim.content.model_copy(
+        update={"fragments": [claim.content.model_copy()]})})
+    for c in (claim, split):
+        row = to_row(c)
+        assert row["content_text"] == c.content.text
+        assert from_row(Claim, row) == c
+
+
+def test_ingest_writes_article_claims_and_speakers(db, flake_article):
+    result = ingest_article(db, flake_article, flake_claims(flake_article))
+    assert (result.status, result.claims_written) == ("new", 3)
+    article = db.table("articles").get("flake")
+    assert article["claim_count"] == 3 and article["sha256"] == flake_article.sha256
+    flake = db.table("speakers").get("jeff-flake")
+    assert json.loads(flake["aliases"]) == ["Jeff Flake", "Flake"]
+    assert json.loads(flake["roles"]) == ["US ambassador to Turkey"]
+    assert flake["claim_count"] == 2 and flake["article_count"] == 1
+    row = db.table("claims").get(flake_claims(flake_article)[0].id)
+    assert FLAKE_TEXT[row["content_start"]:row["content_end"]] == row["content_text"]
+
+
+def test_ingest_twice_writes_nothing(db, flake_article):
+    ingest_article(db, flake_article, flake_claims(flake_article))
+    before = counts(db)
+    ingested_at = db.table("articles").get("flake")["ingested_at"]
+    result = ingest_article(db, flake_article, flake_claims(flake_article))
+    assert result.status == "unchanged" and result.claims_written == 0
+    assert counts(db) == before
+    assert db.table("articles").get("flake")["ingested_at"] == ingested_at
+
+
+def test_changed_article_replaces_its_claims(db, flake_article):
+    ingest_article(db, flake_article, flake_claims(flake_article))
+    edited = make_article("flake", FLAKE_TEXT.replace(" Flake said the talks would continue.", ""),
+                          title="Ankara talks")
+    claims = [make_claim(edited, "We want Iran to lower the tension", speaker="Jeff Flake", cue="said")]
+    result = ingest_article(db, edited, claims)
+    assert (result.status, result.claims_written) == ("changed", 1)
+    assert [r["content_text"] for r in db.table("claims").rows] == ["We want Iran to lower the tension"]
+    # Kirby lost his only claim, Flake lost an alias and a role.
+    assert [r["id"] for r in db.table("speakers").rows] == ["jeff-flake"]
+    flake = db.table("speakers").get("jeff-flake")
+    assert json.loads(flake["aliases"]) == ["Jeff Flake"] and json.loads(flake["roles"]) == []
+
+
+def test_new_extractor_counts_as_changed(db, flake_article):
+    ingest_article(db, flake_article, flake_claims(flake_article))
+    result = ingest_article(db, flake_article, flake_claims(flake_article), extractor="other/2")
+    assert result.status == "changed"
+    assert db.table("articles").get("flake")["extractor"] == "other/2"
+
+
+def test_speakers_merge_across_articles(db, flake_article, fidan_article):
+    ingest_article(db, flake_article, flake_claims(flake_article))
+    ingest_article(db, fidan_article, fidan_claims(fidan_article))
+    flake = db.table("speakers").get("jeff-flake")
+    assert flake["article_count"] == 2 and flake["claim_count"] == 3
+    assert json.loads(flake["aliases"]) == ["Jeff Flake", "Flake"]
+    aliases = {(r["alias"], r["article_id"]) for r in db.table("speaker_aliases").rows_where(
+        "speaker_id = ?", ["jeff-flake"])}
+    assert aliases == {("Jeff Flake", "flake"), ("Flake", "flake"), ("Jeff Flake", "fidan")}
+
+
+def test_failure_mid_article_leaves_ledger_as_before(db, flake_article, fidan_article, monkeypatch):
+    ingest_article(db, flake_article, flake_claims(flake_article))
+    before = counts(db)
+    claim_rows = list(db.table("claims").rows)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    # Fails after the article, speakers and claims rows are written, before commit.
+    monkeypatch.setattr(ingest_module, "refresh_speakers", boom)
+    with pytest.raises(RuntimeError):
+        ingest_article(db, fidan_article, fidan_claims(fidan_article))
+    edited = make_article("flake", FLAKE_TEXT + " More.", title="Ankara talks")
+    with pytest.raises(RuntimeError):
+        ingest_article(db, edited, [])
+    assert counts(db) == before
+    assert list(db.table("claims").rows) == claim_rows
+    assert db.table("articles").get("flake")["sha256"] == flake_article.sha256
+    assert not db.conn.in_transaction
+    # Search still agrees with the table after the rollback.
+    assert db.execute("select count(*) from claims_fts where claims_fts match 'Turkey'").fetchone()[0] == 0
+
+
+def test_claims_whose_offsets_lie_are_refused(db, flake_article):
+    claim = flake_claims(flake_article)[0]
+    bad = claim.model_copy(update={"content": claim.content.model_copy(update={"start": 0})})
+    with pytest.raises(LedgerError, match="do not reproduce"):
+        ingest_article(db, flake_article, [bad])
+    with pytest.raises(LedgerError, match="share the id"):
+        ingest_article(db, flake_article, [claim, claim])
+    assert db.table("articles").count == 0
+
+
+def test_fts_triggers_keep_search_current(db, flake_article):
+    def search(term):
+        return [r["content_text"] for r in db.table("claims").search(term)]
+
+    ingest_article(db, flake_article, flake_claims(flake_article))
+    assert search("diplomacy") == ["Diplomacy is working"]
+    assert search("Kirby") == ["Diplomacy is working"]  # speaker is indexed too
+    edited = make_article("flake", FLAKE_TEXT.replace("Diplomacy is working", "Diplomacy is failing"),
+                          title="Ankara talks")
+    ingest_article(db, edited, [make_claim(edited, "Diplomacy is failing", speaker="John Kirby")])
+    assert search("working") == []
+    assert search("failing") == ["Diplomacy is failing"]
+    assert [r["id"] for r in db.table("articles").search("ankara")] == ["flake"]
+
+
+def test_ingest_runs_row(db, flake_article):
+    run_id = start_run(db, ["seeds/"], extractor="ledger-rules/test", model=None)
+    row = db.table("ingest_runs").get(run_id)
+    assert row["started"] and row["finished"] is None
+    stats = RunStats(read=2, claims_written=3, errors=["bad.json: malformed JSON"])
+    stats.add(ingest_article(db, flake_article, flake_claims(flake_article)))
+    finish_run(db, run_id, stats)
+    row = db.table("ingest_runs").get(run_id)
+    assert row["finished"] and json.loads(row["paths"]) == ["seeds/"]
+    assert (row["articles_new"], row["articles_skipped"], row["claims_written"]) == (1, 1, 6)
+    assert json.loads(row["errors"]) == ["bad.json: malformed JSON"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -9,8 +10,9 @@ import click
 
 from . import __version__
 from .extract import ModelNotFound, extract_claims, load_pipeline
-from .models import json_schemas
+from .models import EXTRACTOR_VERSION, json_schemas
 from .read import ReadError, iter_articles
+from .store import LedgerError
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -62,3 +64,141 @@ def schemas(out_dir):
     for name, schema in json_schemas().items():
         (out / f"{name}.json").write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
         click.echo(out / f"{name}.json")
+
+
+# --- the ledger database: ingest, export, serve, metadata ----------------------------------
+
+# Below this many input files a progress bar only shows if the batch turns out slow.
+PROGRESS_MIN_FILES = 20
+
+
+def _open(db_path, *, create=False):
+    from .store import open_ledger
+
+    try:
+        return open_ledger(db_path, create=create)
+    except LedgerError as e:
+        raise click.ClickException(str(e))
+
+
+def _count_files(paths) -> int:
+    from .read.files import MANIFEST, SUFFIXES
+
+    n = 0
+    for p in map(Path, paths):
+        if p.is_dir():
+            n += sum(1 for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and f.name != MANIFEST)
+        else:
+            n += 1
+    return n
+
+
+def _progress(items, paths):
+    """A tqdm bar on stderr for a terminal only; None when there is no bar."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    delay = 0 if _count_files(paths) >= PROGRESS_MIN_FILES else 2.0
+    return tqdm(items, file=sys.stderr, unit="article", delay=delay, leave=False)
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--model", default=None, help="An installed spaCy pipeline to use as the base")
+def ingest(db_path, paths, model):
+    """Extract the claims in PATHS (.txt, .json, .jsonl files or folders) into the ledger DB.
+
+    DB is created if missing. Unchanged articles are skipped, a changed article's claims are
+    replaced. A bad file is reported on one line and skipped, the rest of the batch lands,
+    and the exit code is 1.
+    """
+    from .store import ingest_batch
+
+    nlp = _pipeline(model) if model else None  # fail fast on a missing model
+
+    def extract(article):
+        nonlocal nlp
+        nlp = nlp or _pipeline(model)  # loaded only once an article needs it
+        return extract_claims(article, nlp)
+
+    db = _open(db_path, create=True)
+    items = iter_articles(paths)
+    bar = _progress(items, paths)
+
+    def on_error(line):
+        (bar.write if bar is not None else click.echo)(f"error: {line}", file=sys.stderr)
+
+    extractor = EXTRACTOR_VERSION + (f"+{model}" if model else "")
+    try:
+        stats = ingest_batch(db, bar if bar is not None else items, extract=extract,
+                             extractor=extractor, paths=paths, model=model, on_error=on_error)
+    except sqlite3.Error as e:
+        raise click.ClickException(f"{db_path}: {e}")
+    finally:
+        if bar is not None:
+            bar.close()
+    click.echo(stats.summary())
+    if stats.skipped:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "markdown"]), default="csv",
+              show_default=True, help="json is an array of claims in the claim schema")
+@click.option("--speaker", help="Only claims by this speaker (name, id or any alias)")
+@click.option("--article", "article_id", metavar="ID", help="Only claims from this article")
+@click.option("--search", metavar="TERM", help="Only claims whose words, speaker or cue match")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+              help="Write here instead of stdout")
+def export(db_path, fmt, speaker, article_id, search, output):
+    """Write the claims in the ledger DB (all, or filtered) as CSV, JSON or Markdown."""
+    from .export import FORMATS, select_claims
+
+    db = _open(db_path)
+    try:
+        n = FORMATS[fmt](select_claims(db, speaker=speaker, article=article_id, search=search), output)
+    except sqlite3.Error as e:
+        raise click.ClickException(f"{db_path}: {e}")
+    if output is not sys.stdout and getattr(output, "name", "-") != "-":
+        click.echo(f"{n} claims written to {output.name}", err=True)
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on; 0.0.0.0 makes the ledger public on your network")
+@click.option("-p", "--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--immutable", is_flag=True,
+              help="Promise the file will not change while served (faster; for published copies)")
+def serve(db_path, host, port, immutable):
+    """Browse and query the ledger DB with Datasette (read-only)."""
+    import asyncio
+
+    import uvicorn
+
+    from .publish.config import make_datasette
+
+    _open(db_path).close()  # a clear error for a missing or foreign file, before Datasette
+    ds = make_datasette(db_path, immutable=immutable)
+    asyncio.run(ds.invoke_startup())
+    click.echo(f"Serving {db_path} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
+@click.option("--yaml", "as_yaml", is_flag=True, help="YAML instead of JSON")
+def metadata(db_path, as_yaml):
+    """Print the Datasette metadata `ledger serve` uses for DB (for `datasette DB -m FILE`)."""
+    from .publish.config import build_metadata, database_name
+
+    meta = build_metadata(database_name(db_path))
+    if as_yaml:
+        import yaml
+
+        click.echo(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), nl=False)
+    else:
+        click.echo(json.dumps(meta, indent=2, ensure_ascii=False))

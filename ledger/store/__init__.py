@@ -7,3 +7,6 @@ from .schema import TABLES, Column, TableSpec, from_row, to_row
 __all__ = ["TABLES", "Column", "IngestResult", "LedgerError", "RunStats", "TableSpec",
            "article_status", "check_claims", "ensure_db", "finish_run", "from_row",
            "ingest_article", "open_ledger", "refresh_speakers", "start_run", "to_row"]
+from .batch import ingest_batch  # noqa: E402  (after the modules it builds on)
+
+__all__ += ["ingest_batch"]

@@ -27,9 +27,10 @@ class RunStats:
         self.claims_written += result.claims_written
 
     def summary(self) -> str:
-        return (f"{self.read} articles: {self.new} new, {self.changed} changed, "
+        claims = "claim" if self.claims_written == 1 else "claims"
+        return (f"{self.read} read: {self.new} new, {self.changed} changed, "
                 f"{self.unchanged} unchanged, {self.skipped} failed; "
-                f"{self.claims_written} claims written")
+                f"{self.claims_written} {claims} written")
 
     def row(self) -> dict:
         return {"articles_read": self.read, "articles_new": self.new,

@@ -1,0 +1,66 @@
+"""Claim rows → CSV, JSON (the claim schema) or Markdown grouped by speaker."""
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Iterable
+
+from ..models import Claim
+from ..store.schema import TABLES, from_row
+
+# CSV columns: the claims table (itself derived from Claim) plus where each claim is from.
+CSV_FIELDS = [*TABLES["claims"].columns, "article_title", "article_url"]
+NO_SPEAKER = "(no speaker)"
+QUOTE_MARKS = "\"'“”‘’«»„"
+
+
+def write_csv(rows: Iterable[dict], out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for n, row in enumerate(rows, 1):
+        writer.writerow(row)
+    return n
+
+
+def write_json(rows: Iterable[dict], out: IO[str]) -> int:
+    """A JSON array of claims exactly in the Claim schema, like `ledger extract --jsonl`."""
+    claims = [from_row(Claim, row).model_dump(mode="json") for row in rows]
+    json.dump(claims, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    return len(claims)
+
+
+def write_markdown(rows: Iterable[dict], out: IO[str]) -> int:
+    """One section per speaker (most quoted first), each quote with outlet, date and article."""
+    groups: dict[str, list[dict]] = {}
+    for row in rows:  # rows arrive in reading order, and stay in it within a speaker
+        groups.setdefault(row.get("speaker") or NO_SPEAKER, []).append(row)
+    ordered = sorted(groups.items(), key=lambda g: (g[0] == NO_SPEAKER, -len(g[1]), g[0].lower()))
+    out.write("# Claims\n")
+    for name, items in ordered:
+        out.write(f"\n## {name} ({len(items)})\n\n")
+        for row in items:
+            out.write(f"- {_quote(row)} — {_source(row)}\n")
+    return sum(len(items) for items in groups.values())
+
+
+def _quote(row: dict) -> str:
+    text = " ".join(row["content_text"].split())
+    # A direct quote's span may or may not include its quotation marks: show exactly one pair.
+    quote = f"“{text.strip(QUOTE_MARKS)}”" if row["kind"] == "direct" else text
+    cue = row.get("cue_text")
+    return f"{quote} ({cue})" if cue else quote
+
+
+def _source(row: dict) -> str:
+    article = row.get("article_title") or row["article_id"]
+    if row.get("article_url"):
+        article = f"[{article}]({row['article_url']})"
+    else:
+        article = f"*{article}*"
+    where = [part for part in (row.get("outlet"), row.get("date")) if part]
+    return ", ".join([*where, article])
+
+
+FORMATS = {"csv": write_csv, "json": write_json, "markdown": write_markdown}

@@ -1,13 +1,81 @@
-"""Placeholder: replaced by the real components."""
+"""Our spaCy components. Each reads what the previous one left on the Doc and adds its own
+layer; the rules themselves are plain functions in the sibling modules."""
+from __future__ import annotations
+
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import lexicon
+from .attribution import attribute
+from .quotes import find_quotes
+from .sentences import split_sentences
+from .tokens import Toks
+
+for _name in ("quotes", "toks", "attributions", "speakers"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
 
 
-def _identity(nlp, name):
+class _Quotes:
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.quotes = find_quotes(doc.text)
+        doc._.toks = Toks(doc, doc._.quotes)
+        return doc
+
+
+class _Sentences:
+    def __init__(self, set_sent_starts: bool):
+        self.set_sent_starts = set_sent_starts
+
+    def __call__(self, doc: Doc) -> Doc:
+        t = doc._.toks
+        sents = split_sentences(t, lexicon.load())
+        t.set_sents(sents)
+        if self.set_sent_starts:
+            # a trained parser sets its own boundaries; ours are for attribution units
+            for k, (a, _) in enumerate(sents):
+                doc[a].is_sent_start = True
+        return doc
+
+
+class _Attribution:
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.attributions = attribute(doc._.toks, lexicon.load())
+        return doc
+
+
+class _Resolver:
+    def __call__(self, doc: Doc) -> Doc:
+        from ..resolve.coref import DocumentEntities
+
+        ents = DocumentEntities(doc._.toks, lexicon.load())
+        doc._.speakers = [(ents.resolve(a.speaker), ents.resolve(a.addressee)) for a in doc._.attributions]
+        return doc
+
+
+@Language.factory("ledger_quotes")
+def make_quotes(nlp: Language, name: str):
+    return _Quotes()
+
+
+@Language.factory("ledger_sentences", default_config={"set_sent_starts": False})
+def make_sentencizer(nlp: Language, name: str, set_sent_starts: bool):
+    return _Sentences(set_sent_starts)
+
+
+@Language.factory("ledger_cues")
+def make_cues(nlp: Language, name: str):
+    # cue matching is done per sentence by the attribution rules (longest match, outside
+    # quotes); this component only loads the lexicon so that errors in it show at build time
+    lexicon.load()
     return lambda doc: doc
 
 
-make_sentencizer = Language.factory("ledger_sentences")(_identity)
-make_quotes = Language.factory("ledger_quotes")(_identity)
-make_cues = Language.factory("ledger_cues")(_identity)
-make_attribution = Language.factory("ledger_attribution")(_identity)
-make_resolver = Language.factory("ledger_resolver")(_identity)
+@Language.factory("ledger_attribution")
+def make_attribution(nlp: Language, name: str):
+    return _Attribution()
+
+
+@Language.factory("ledger_resolver")
+def make_resolver(nlp: Language, name: str):
+    return _Resolver()

@@ -1,12 +1,21 @@
-"""Build the pipeline (blank English + our components, or an installed trained base)."""
+"""Build the pipeline (blank English + our components, or an installed trained base) and turn
+its output into `Claim`s."""
 from __future__ import annotations
 
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 
+from . import components  # noqa: F401  (registers the factories)
+from .claims import doc_to_claims
 from ..models import Article, Claim
+
+COMPONENTS = ("ledger_quotes", "ledger_sentences", "ledger_cues", "ledger_attribution", "ledger_resolver")
+# Split headings glued to the next word ("EXCHANGEFlake") and quotes glued to a word
+# ('TENSION"Flake'), so that sentence and quote boundaries fall between tokens.
+EXTRA_INFIXES = [r"(?<=[A-Z]{3})(?=[A-Z][a-z])", r"(?<=[A-Za-z.!?,])[\"”](?=[A-Za-z])"]
 
 
 class ModelNotFound(Exception):
@@ -17,16 +26,22 @@ class ModelNotFound(Exception):
 def load_pipeline(model: str | None = None) -> Language:
     if model:
         try:
-            nlp = spacy.load(model)
+            nlp = spacy.load(model, exclude=["lemmatizer"])
         except OSError:
             raise ModelNotFound(
                 f"spaCy pipeline '{model}' is not installed; install it as a package or pass a "
                 "path to it, or leave out --model to use the built-in rules") from None
     else:
         nlp = spacy.blank("en")
+    infixes = list(nlp.Defaults.infixes) + EXTRA_INFIXES
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    has_parser = "parser" in nlp.pipe_names or "senter" in nlp.pipe_names
+    for name in COMPONENTS:
+        config = {"set_sent_starts": not has_parser} if name == "ledger_sentences" else {}
+        nlp.add_pipe(name, config=config)
     return nlp
 
 
 def extract_claims(article: Article, nlp: Language | None = None) -> list[Claim]:
     nlp = nlp or load_pipeline()
-    return []
+    return doc_to_claims(nlp(article.text), article)

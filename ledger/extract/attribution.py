@@ -1,0 +1,397 @@
+"""Attribution rules: link cues, speakers and content within a sentence unit.
+
+Each rule is a small function over one sentence; `attribute` runs them in order and returns
+`Attribution`s with token and character offsets (no names resolved yet: see resolve/).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .lexicon import Cue, Lexicon
+from .sentences import is_heading
+from .speakers import NP, np_after, speaker_before_cue, split_role
+from .tokens import SENT_END, Toks
+
+MAX_TAIL = 10  # tokens between the content's comma and the end of "…, the source added in a statement."
+TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
+
+
+@dataclass
+class Attribution:
+    fragments: list[tuple[int, int]]  # character spans of the content
+    sent: tuple[int, int]  # token range of the sentence unit
+    cue: tuple[int, int] | None = None  # token range
+    cue_info: Cue | None = None
+    speaker: NP | None = None
+    addressee: NP | None = None
+    pattern: str = ""
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.fragments[-1][1]
+
+
+def find_cues(t: Toks, lex: Lexicon, a: int, b: int) -> list[tuple[int, int, Cue]]:
+    """Longest cue match at each token, outside quotations."""
+    out = []
+    i = a
+    while i < b:
+        hit = None
+        if t.qid[i] < 0:
+            for width in (4, 3, 2, 1):
+                if i + width > b:
+                    continue
+                form = " ".join(t.low[i:i + width])
+                cue = lex.cues.get(form)
+                if cue is not None:
+                    hit = (i, i + width, cue)
+                    break
+        if hit:
+            out.append(hit)
+            i = hit[1]
+        else:
+            i += 1
+    return out
+
+
+def attribute(t: Toks, lex: Lexicon) -> list[Attribution]:
+    found: list[Attribution] = []
+    prev_direct: Attribution | None = None
+    for (a, b) in t.sents:
+        while b > a and t.txt[b - 1].isspace():
+            b -= 1
+        if b <= a or is_heading(t, a, b, lex):
+            prev_direct = None
+            continue
+        cues = find_cues(t, lex, a, b)
+        here = _sentence(t, lex, a, b, cues)
+        if not here and prev_direct is not None and _only_quote(t, a, b):
+            # a quotation standing alone right after a quoted speaker continues that speaker
+            q = t.quotes[t.qid[a] if t.qid[a] >= 0 else t.qid[a + 1]]
+            prev_direct.fragments.append(q)
+            prev_direct.sent = (prev_direct.sent[0], b)
+            continue
+        found.extend(here)
+        prev_direct = here[-1] if here and here[-1].pattern.startswith("direct") else None
+        if prev_direct is not None and _paragraph_ends(t, b):
+            prev_direct = None
+    return found
+
+
+def _paragraph_ends(t: Toks, b: int) -> bool:
+    return b >= t.n or "\n" in t.text[t.end[b - 1]:t.start[b] + 1] or "\n" in t.txt[b]
+
+
+def _only_quote(t: Toks, a: int, b: int) -> bool:
+    q = t.qid[a]
+    return q >= 0 and all(t.qid[i] == q or t.is_punct(i) for i in range(a, b))
+
+
+def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
+    out: list[Attribution] = []
+    used = set()
+    # 1. "according to X" in any position
+    for (cs, ce, cue) in cues:
+        if cue.cls == "according":
+            att = _according(t, lex, a, b, cs, ce, cue)
+            if att:
+                out.append(att)
+                used.add(cs)
+    # 2. passive hedges with no source: "Tehran is said to have fired …"
+    for (cs, ce, cue) in cues:
+        if cue.cls == "passive" and cs not in used:
+            content = _trim(t, a, b)
+            if content and content[0] < cs:
+                frags = [f for f in ((t.start[content[0]], t.start[cs]), (t.end[ce - 1], t.end[content[1] - 1]))]
+                frags = [_strip_chars(t.text, s, e) for s, e in frags]
+                frags = [f for f in frags if f[1] > f[0]]
+                if frags:
+                    out.append(Attribution(frags, (a, b), (cs, ce), cue, pattern="passive"))
+                    used.add(cs)
+    # 3. a speaker with a cue, the content after it or before it
+    for (cs, ce, cue) in cues:
+        if cs in used or cue.cls in ("according", "passive"):
+            continue
+        att = _tail(t, lex, a, b, cs, ce, cue, out) or _head(t, lex, a, b, cs, ce, cue, out)
+        if att:
+            out.append(att)
+            used.add(cs)
+    out.sort(key=lambda x: x.start)
+    return _drop_overlaps(_link_preposed(t, out))
+
+
+def _link_preposed(t: Toks, atts: list[Attribution]) -> list[Attribution]:
+    """"While indicating that …, X warned that …": the participle's speaker is the main
+    clause's, and its content stops at the comma before that speaker."""
+    out = []
+    for i, att in enumerate(atts):
+        if att.pattern != "preposed":
+            out.append(att)
+            continue
+        main = next((m for m in atts[i + 1:] if m.speaker is not None and m.pattern != "preposed"), None)
+        if main is None:
+            continue
+        stop = t.start[main.speaker.start if main.speaker.role is None else min(main.speaker.start, main.speaker.role[0])]
+        s, e = _strip_chars(t.text, att.start, min(att.end, stop))
+        if e > s:
+            att.fragments = [(s, e)]
+            att.speaker = main.speaker
+            out.append(att)
+    return out
+
+
+def _drop_overlaps(atts: list[Attribution]) -> list[Attribution]:
+    """Two claims never share content characters: keep the earlier-found, better-anchored one."""
+    kept: list[Attribution] = []
+    for att in atts:
+        clash = next((k for k in kept if att.start < k.end and k.start < att.end), None)
+        if clash is None:
+            kept.append(att)
+        elif (att.end - att.start) < (clash.end - clash.start) and att.cue_info and clash.cue_info \
+                and att.cue_info.cls == "speech" and att.pattern in ("head", "direct-head"):
+            # nested claims ("X said that Y claimed that …"): the inner one is its own claim;
+            # the outer content stops where the inner attribution starts
+            kept.append(att)
+        # otherwise drop the later one
+    return kept
+
+
+def _trim(t: Toks, a: int, b: int) -> tuple[int, int] | None:
+    """Token range [a, b) without leading/trailing punctuation that is not part of a quote."""
+    while a < b and (t.txt[a].isspace() or (t.txt[a] in TRAILING | SENT_END | {","} and t.qid[a] < 0)):
+        a += 1
+    while b > a and (t.txt[b - 1].isspace() or (t.qid[b - 1] < 0 and (t.txt[b - 1] in TRAILING or t.txt[b - 1] in SENT_END))):
+        b -= 1
+    return (a, b) if b > a else None
+
+
+def _strip_chars(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and (text[s].isspace() or text[s] in ",;:"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:—–-"):
+        e -= 1
+    return s, e
+
+
+def _span(t: Toks, a: int, b: int) -> list[tuple[int, int]]:
+    r = _trim(t, a, b)
+    return [(t.start[r[0]], t.end[r[1] - 1])] if r else []
+
+
+def _content_end(t: Toks, lex: Lexicon, k: int, b: int) -> int:
+    """Where content that starts at k stops: the sentence end, a participial continuation
+    (", adding that …"), ", according to", or a coordinated cue verb (" and called for …")."""
+    i = k
+    while i < b:
+        if t.qid[i] >= 0:
+            i += 1
+            continue
+        w = t.low[i]
+        if i > k and _after_comma(t, i):
+            cue = lex.cues.get(w)
+            if (cue and w.endswith("ing") and cue.cls in ("speech", "belief", "intention")) or \
+                    " ".join(t.low[i:i + 2]) == "according to":
+                return i
+        if w == "and" and i + 1 < b and i > k + 2:
+            cue = lex.cues.get(t.low[i + 1])
+            if cue and cue.cls in ("speech", "intention") and t.low[i + 1].endswith("ed") and t.low[i + 2:i + 3] != ["by"]:
+                return i
+        i += 1
+    return b
+
+
+def _after_comma(t: Toks, i: int) -> bool:
+    """Token i follows a comma, possibly one inside a closing quotation: `…region," adding`."""
+    if i < 1:
+        return False
+    if t.txt[i - 1] == "," and t.qid[i - 1] < 0:
+        return True
+    return i >= 2 and t.is_close_quote(i - 1) and t.txt[i - 2] == ","
+
+
+def _is_tail_left(t: Toks, i: int) -> bool:
+    """Token i closes the content of a trailing attribution: a comma, or a closing quotation."""
+    return (t.txt[i] == "," and t.qid[i] < 0) or t.is_close_quote(i)
+
+
+def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
+    """Content first: `…, Flake said.`, `"…," said X.`, `…, the source added in a statement.`"""
+    if cs - a < 3 or cue.cls not in ("speech", "belief", "intention") or t.low[cs].endswith("ing"):
+        return None
+    speaker = None
+    np_left = speaker_before_cue(t, cs, a, lex)
+    if np_left is not None and np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1):
+        speaker, left = np_left, np_left.start - 1
+        after = ce
+    elif _is_tail_left(t, cs - 1) and cue.cls == "speech":
+        speaker = np_after(t, ce, b, lex)
+        if speaker is None or speaker.pronoun and t.low[speaker.start] not in lex.g["pronoun_subjects"]:
+            return None
+        left = cs - 1
+        after = speaker.end
+    else:
+        return None
+    # what follows the attribution must be short: end, "in a statement", or a continuation
+    rest = after
+    while rest < b and rest - after <= MAX_TAIL and t.txt[rest] not in SENT_END and t.txt[rest] != "," \
+            and t.qid[rest] < 0 and t.low[rest] != "that":
+        rest += 1
+    if rest < b and (t.low[rest] == "that" or rest - after > MAX_TAIL):
+        return None
+    if rest + 1 < b and t.txt[rest] in (",", ":") and t.is_open_quote(rest + 1) and not t.is_close_quote(left):
+        return None  # "Referring to …, Flake said, "…"": the quotation is the content
+    # content: from the end of the previous claim in this sentence (or its start) to `left`
+    c_start = a
+    for p in prior:
+        if p.sent == (a, b) and t.start[a] <= p.end <= t.start[left]:
+            c_start = max(c_start, _tok_at(t, p.end, a, b))
+    content_end = left + 1 if t.is_close_quote(left) else left
+    frags = _span(t, c_start, content_end)
+    if not frags:
+        return None
+    # a second quotation after the attribution continues the same claim: "…," X said, "…"
+    if rest < b and t.txt[rest] == "," and rest + 1 < b and t.is_open_quote(rest + 1):
+        q = t.quotes[t.qid[rest + 1]]
+        frags.append(q)
+    speaker = split_role(t, speaker, lex)
+    return Attribution(frags, (a, b), (cs, ce), cue, speaker=speaker,
+                       pattern="direct-tail" if _all_quoted(t, frags) else "tail")
+
+
+def _tok_at(t: Toks, char: int, a: int, b: int) -> int:
+    for i in range(a, b):
+        if t.start[i] >= char:
+            return i
+    return b
+
+
+def _all_quoted(t: Toks, frags) -> bool:
+    spans = set(t.quotes)
+    return all(f in spans or _within_quote(t, f) for f in frags)
+
+
+def _within_quote(t: Toks, f) -> bool:
+    return any(qs <= f[0] and f[1] <= qe for qs, qe in t.quotes)
+
+
+def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
+    """Speaker first: `Kirby said that …`, `Fidan told Blinken that …`, `Flake said, "…"`,
+    `Sanders vowed to …`, and participial continuations `…, adding that …`."""
+    pattern = None
+    speaker = speaker_before_cue(t, cs, a, lex)
+    participle = t.low[cs].endswith("ing") and _after_comma(t, cs)
+    if speaker is None and participle:
+        # ", adding that …": the speaker of the claim this clause continues
+        main = next((p for p in reversed(prior) if p.sent == (a, b) and p.speaker is not None
+                     and p.start < t.start[cs]), None)
+        if main is None:
+            return None
+        speaker, pattern = main.speaker, "participle"
+    elif speaker is None and cs - 1 > a and t.low[cs - 1] == "and" and t.low[cs].endswith("ed"):
+        # "Flake stated that … and called for …": a second claim by the same speaker
+        main = next((p for p in reversed(prior) if p.sent == (a, b) and p.speaker is not None
+                     and p.end <= t.start[cs]), None)
+        if main is None:
+            return None
+        speaker, pattern = main.speaker, "coordinated"
+    elif speaker is None and t.low[cs].endswith("ing") and cs - a <= 2 and (cs == a or t.low[a] in lex.g["participle_openers"]):
+        pattern = "preposed"  # "While indicating that …, X warned …": see _link_preposed
+    elif speaker is None:
+        return None
+    k = ce
+    addressee = None
+    lemma = cue.lemma
+    if lemma in lex.g["tell_lemmas"] or lemma.startswith("tell"):
+        addressee = np_after(t, k, b, lex)
+        if addressee is not None:
+            k = addressee.end
+    # skip a short adverbial before a quotation: `said during a press conference in Istanbul, "…"`
+    kind = None
+    nxt = t.low[k] if k < b else ""
+    if nxt == "that":
+        kind = "clause"
+    elif nxt in (":", ",") and k + 1 < b and t.is_open_quote(k + 1):
+        k += 1
+        kind = "quote"
+    elif k < b and t.is_open_quote(k):
+        kind = "quote"
+    elif nxt == ":":
+        k += 1
+        kind = "clause"
+    elif nxt == "to" and (lemma in lex.g["infinitive_lemmas"] or cue.cls == "intention"):
+        kind = "clause"
+    else:
+        j = k
+        while j < b and j - k <= 12 and t.qid[j] < 0 and t.txt[j] not in SENT_END and t.low[j] != "that":
+            j += 1
+        if j < b and j > k and t.is_open_quote(j) and t.txt[j - 1] in (",", ":") and not _has_cue(t, lex, k, j):
+            k = j
+            kind = "quote"
+        elif j < b and j > k and t.low[j] == "that" and t.txt[j - 1] != "," and j - k <= 6 and not _has_cue(t, lex, k, j):
+            k = j  # "said in a statement that …", "told reporters on Tuesday that …"
+            kind = "clause"
+        elif k < b and (lemma in lex.g["bare_clause_lemmas"] or cue.cls == "belief") and _starts_clause(t, lex, k):
+            kind = "clause"
+        elif k < b and lemma in lex.g["np_complement_lemmas"] and _quote_before(t, k, _content_end(t, lex, k, b)):
+            kind = "clause"  # "Flake highlighted the "useful role" played by Turkey"
+        elif k < b and lemma in lex.g["np_complement_free_lemmas"]:
+            kind = "clause"
+    if kind is None:
+        return None
+    if kind == "quote":
+        q = t.quotes[t.qid[k]]
+        end = q[1]
+        frags = [q]
+        # stop at the quote unless the sentence goes on inside the same statement
+        after = _tok_at(t, end, k, b)
+        if after < b and t.txt[after] not in SENT_END and t.txt[after] != "," and t.low[after] not in ("which", "who"):
+            e = _content_end(t, lex, after, b)
+            frags = _span(t, k, e)
+    else:
+        e = _content_end(t, lex, k, b)
+        frags = _span(t, k, e)
+    if not frags:
+        return None
+    if pattern is None:
+        pattern = "direct-head" if _all_quoted(t, frags) else "head"
+        speaker = split_role(t, speaker, lex)
+    return Attribution(frags, (a, b), (cs, ce), cue, speaker=speaker, addressee=addressee, pattern=pattern)
+
+
+def _has_cue(t, lex, a, b) -> bool:
+    return any(t.low[i] in lex.cues for i in range(a, b))
+
+
+def _quote_before(t: Toks, a: int, b: int) -> bool:
+    return any(t.qid[i] >= 0 for i in range(a, b))
+
+
+def _starts_clause(t: Toks, lex: Lexicon, k: int) -> bool:
+    w = t.low[k]
+    if w in lex.g["pronoun_subjects"] or w in ("there", "this", "these", "those", "the", "a", "an", "his", "her",
+                                               "their", "its", "our", "my", "no", "all", "some", "many", "most"):
+        return True
+    return t.is_title(k) and w not in ("in", "on", "at", "during", "after", "before", "for", "with")
+
+
+def _according(t, lex, a, b, cs, ce, cue) -> Attribution | None:
+    """`…, according to X.` and `According to X, …`."""
+    np = np_after(t, ce, b, lex)
+    if np is None:
+        return None
+    np_end = np.end
+    # the source may carry an apposition: "according to Miller, a spokesman,"
+    if cs - a >= 3:
+        frags = _span(t, a, cs)
+    else:
+        j = np_end
+        while j < b and t.txt[j] != "," and j - np_end < 12:
+            j += 1
+        frags = _span(t, j + 1, b) if j < b else []
+    if not frags:
+        return None
+    return Attribution(frags, (a, b), (cs, ce), cue, speaker=split_role(t, np, lex), pattern="according")

@@ -1,0 +1,63 @@
+"""A processed Doc → `Claim` models, with every offset checked against the text."""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from ..models import Article, Claim, Span
+from ..resolve.ids import speaker_id
+from .attribution import Attribution
+
+CONFIDENCE = {"direct-head": 0.9, "direct-tail": 0.9, "according": 0.8, "head": 0.75, "tail": 0.7,
+              "participle": 0.7, "preposed": 0.6, "passive": 0.5}
+
+
+def _span(text: str, s: int, e: int) -> Span:
+    return Span(text=text[s:e], start=s, end=e)
+
+
+def _kind(att: Attribution, quotes: list[tuple[int, int]]) -> str:
+    inside = 0
+    total = 0
+    for s, e in att.fragments:
+        total += e - s
+        for qs, qe in quotes:
+            inside += max(0, min(e, qe) - max(s, qs))
+    if inside == 0:
+        return "indirect"
+    return "direct" if inside >= total else "mixed"
+
+
+def doc_to_claims(doc: Doc, article: Article) -> list[Claim]:
+    text = doc.text
+    t = doc._.toks
+    claims = []
+    for att, (who, to) in zip(doc._.attributions, doc._.speakers):
+        s, e = att.start, att.end
+        content = _span(text, s, e)
+        if len(att.fragments) > 1:
+            content.fragments = [_span(text, fs, fe) for fs, fe in att.fragments]
+        cue = _span(text, t.start[att.cue[0]], t.end[att.cue[1] - 1]) if att.cue else None
+        sa, sb = att.sent
+        sentence = _span(text, t.start[sa], t.end[sb - 1])
+        ent = who.entity if who else None
+        confidence = CONFIDENCE.get(att.pattern, 0.6) - (0.15 if who is not None and ent is None else 0)
+        claims.append(Claim(
+            id=Claim.make_id(article.id, s, e),
+            article_id=article.id,
+            kind=_kind(att, t.quotes),
+            content=content,
+            cue=cue,
+            cue_lemma=att.cue_info.lemma if att.cue_info else None,
+            speaker=ent.name if ent else (who.text if who else None),
+            speaker_id=speaker_id(ent.name if ent else who.text) if who else None,
+            speaker_mention=_span(text, who.start, who.end) if who else None,
+            speaker_type=ent.type if ent else "unknown",
+            speaker_role=ent.role if ent else None,
+            addressee=(to.entity.name if to.entity else to.text) if to else None,
+            addressee_mention=_span(text, to.start, to.end) if to else None,
+            sentence=sentence,
+            date=article.date,
+            outlet=article.outlet,
+            confidence=round(max(0.05, confidence), 2),
+        ))
+    return claims

@@ -1,0 +1,92 @@
+"""The word lists the rules read, loaded once from the package's data files."""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Cue:
+    form: str  # lower-cased, possibly several words ("according to")
+    lemma: str
+    cls: str  # speech | belief | intention | according | other
+
+
+@dataclass
+class Lexicon:
+    cues: dict[str, Cue]
+    titles: set[str]  # lower-cased, possibly several words
+    title_words: set[str]  # the one-word titles
+    source_nouns: dict[str, str]  # lower-cased head noun → anonymous | group
+    org_words: set[str]  # lower-cased
+    g: dict = field(default_factory=dict)  # grammar.json, lists turned into sets
+
+    def cue_words(self) -> list[str]:
+        return sorted(self.cues)
+
+
+def _lines(name: str) -> list[str]:
+    """Non-empty lines of a data file; its first line is a header naming the columns."""
+    path = resources.files("ledger") / "data" / name
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+def _tsv(name: str) -> list[dict]:
+    path = resources.files("ledger") / "data" / name
+    lines = [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip()] if path.is_file() else []
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    grammar = json.loads((resources.files("ledger") / "data" / "grammar.json").read_text("utf-8"))
+    g = {k: (set(v) if isinstance(v, list) else v) for k, v in grammar.items() if not k.startswith("_")}
+    cues: dict[str, Cue] = {}
+    for row in _tsv("cues.tsv") + _tsv("phrasal_cues.tsv"):
+        form = (row.get("form") or "").strip().lower()
+        if form:
+            cues[form] = Cue(form, (row.get("lemma") or form).strip().lower(), (row.get("class") or "speech").strip())
+    not_cues = {w.lower() for w in _lines("not_cues.txt")}
+    for cue in list(cues.values()):
+        for form in _inflections(cue.lemma):
+            if form not in cues and form not in not_cues and cue.cls in ("speech", "belief", "intention"):
+                cues[form] = Cue(form, cue.lemma, cue.cls)
+    for form in g.get("passive_cues", ()):
+        cues.setdefault(form, Cue(form, form, "passive"))
+    titles = {t.lower() for t in _lines("titles.txt")}
+    title_words = {t for t in titles if " " not in t}
+    source_nouns: dict[str, str] = {}
+    for line in _lines("anonymous.txt"):
+        parts = line.split("\t")
+        source_nouns[parts[0].lower()] = parts[1].strip() if len(parts) > 1 else "anonymous"
+    for phrase, kind in list(source_nouns.items()):
+        # "a person familiar with" → no head; "senior officials" → "officials"
+        last = phrase.split()[-1]
+        if last.isalpha() and last not in g["np_connectors"] and last not in ("with", "about", "at", "by"):
+            source_nouns.setdefault(last, kind)
+    org_words = {w.lower() for w in _lines("organization_words.txt")}
+    return Lexicon(cues, titles, title_words, source_nouns, org_words, g)
+
+
+def _inflections(lemma: str) -> list[str]:
+    """-ed and -ing forms of a regular one-word verb ("indicate" → indicated, indicating); the
+    -s form is left out on purpose: it is too often a noun ("states", "reports", "claims")."""
+    if " " in lemma or not lemma.isalpha() or len(lemma) < 3:
+        return []
+    if lemma.endswith("ie"):
+        return [lemma + "d", lemma[:-2] + "ying"]
+    if lemma.endswith("e"):
+        return [lemma + "d", lemma[:-1] + "ing"]
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return [lemma[:-1] + "ied", lemma + "ing"]
+    return [lemma + "ed", lemma + "ing"]

@@ -1,0 +1,52 @@
+"""Quotation spans in raw text: curly and straight marks, one level deep, per paragraph."""
+from __future__ import annotations
+
+import re
+
+OPENING = "“«„"
+CLOSING = "”»"
+STRAIGHT = '"'
+QUOTE_CHARS = OPENING + CLOSING + STRAIGHT
+_MARKS = re.compile(r'["“”«»„\n]')
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """(start, end) character spans of quotations, marks included.
+
+    A straight mark opens when nothing is open and closes otherwise; a quotation left open at
+    the end of its paragraph is closed there (news style reopens it in the next paragraph).
+    """
+    spans: list[tuple[int, int]] = []
+    open_at = -1
+    n = len(text)
+    for m in _MARKS.finditer(text):
+        i = m.start()
+        ch = text[i]
+        if ch == "\n":
+            if open_at >= 0:
+                end = i
+                while end > open_at + 1 and text[end - 1].isspace():
+                    end -= 1
+                spans.append((open_at, end))
+                open_at = -1
+            continue
+        if open_at < 0:
+            if ch in CLOSING:
+                continue  # a stray closing mark opens nothing
+            nxt = text[i + 1] if i + 1 < n else " "
+            if ch == STRAIGHT and nxt.isspace() and i > 0 and not text[i - 1].isspace():
+                continue  # a straight mark that can only close: stray
+            open_at = i
+        else:
+            if ch in OPENING and text[open_at] in OPENING:
+                continue  # nested opening curly mark: we track the outer quotation only
+            if ch == STRAIGHT and text[open_at] != STRAIGHT and text[open_at] in OPENING:
+                continue  # an inner straight mark inside a curly quotation
+            spans.append((open_at, i + 1))
+            open_at = -1
+    if open_at >= 0:
+        end = n
+        while end > open_at + 1 and text[end - 1].isspace():
+            end -= 1
+        spans.append((open_at, end))
+    return spans

@@ -1,0 +1,151 @@
+"""Speaker noun phrases around a cue, found without a parser: names, titles, source nouns,
+pronouns, and the appositions and relative clauses between a speaker and its verb."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .lexicon import Lexicon
+from .tokens import Toks
+
+MAX_NP = 12
+MAX_APPOSITION = 25
+
+
+@dataclass
+class NP:
+    start: int  # token range of the words that name the speaker
+    end: int
+    role: tuple[int, int] | None = None  # token range of a role or title, when given
+    pronoun: bool = False
+
+
+def _is_name_token(t: Toks, i: int, lex: Lexicon) -> bool:
+    low = t.low[i]
+    if t.is_title(i):
+        return low not in lex.g["not_names"]
+    return low in lex.title_words or low in lex.source_nouns or low in lex.g["np_modifiers"]
+
+
+def _is_head(t: Toks, i: int, lex: Lexicon) -> bool:
+    low = t.low[i]
+    if low in lex.g["not_speakers"] or low in lex.g["determiners"] or low in lex.g["np_connectors"] \
+            or low in lex.g["not_names"]:
+        return False
+    return (t.is_title(i) or low in lex.source_nouns or low in lex.title_words
+            or low in lex.g["inanimate_sources"])
+
+
+def np_before(t: Toks, end: int, lo: int, lex: Lexicon) -> NP | None:
+    """The noun phrase that ends at token `end` (exclusive), not reaching before `lo`."""
+    i = end - 1
+    if i < lo:
+        return None
+    low = t.low[i]
+    if low in lex.g["pronoun_subjects"] and low != "it":
+        return NP(i, i + 1, pronoun=True)
+    if t.qid[i] >= 0 or not _is_head(t, i, lex):
+        return None
+    j = i
+    while j - 1 >= lo and end - (j - 1) <= MAX_NP:
+        k = j - 1
+        lk = t.low[k]
+        if t.qid[k] >= 0:
+            break
+        if lk in lex.g["determiners"]:
+            j = k
+            break
+        if _is_name_token(t, k, lex) or (lk in lex.g["np_connectors"] and k - 1 >= lo and _is_name_token(t, k - 1, lex)):
+            j = k
+            continue
+        break
+    while j < i and t.low[j] in lex.g["np_connectors"] and t.low[j] != "the":
+        j += 1
+    if t.txt[j] in ("’s", "'s"):
+        return None
+    return NP(j, i + 1)
+
+
+def speaker_before_cue(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
+    """The speaker left of a cue: `Flake (also) said`, `Jeff Flake, the US Ambassador to Turkey,
+    expressed`, `officials who vowed`, `Flake, whose term … is ending soon, said`."""
+    i = cue
+    while i - 1 >= lo and t.low[i - 1] in lex.g["skip_before_cue"]:
+        i -= 1
+    if i - 1 >= lo and t.low[i - 1] in ("who", "which"):
+        i -= 1
+        if i - 1 >= lo and t.txt[i - 1] == ",":
+            i -= 1  # "Flake, who …" rarely: keep the comma out
+    if i - 1 >= lo and t.txt[i - 1] == "," and t.qid[i - 1] < 0:
+        # an apposition or relative clause closed by this comma: find the comma that opens it
+        k = i - 2
+        while k >= lo and i - k <= MAX_APPOSITION and not (t.txt[k] == "," and t.qid[k] < 0):
+            if t.txt[k] in (".", ";", ":") or t.is_quote_mark(k):
+                k = lo - 1
+                break
+            k -= 1
+        if k >= lo and t.txt[k] == ",":
+            np = np_before(t, k, lo, lex)
+            if np is not None and not np.pronoun:
+                seg = (k + 1, i - 1)
+                if _role_apposition(t, seg, lex):
+                    a = seg[0] + (1 if t.low[seg[0]] in ("the", "a", "an") else 0)
+                    np.role = (a, seg[1])
+                return np
+        return None
+    return np_before(t, i, lo, lex)
+
+
+def _role_apposition(t: Toks, seg: tuple[int, int], lex: Lexicon) -> bool:
+    a, b = seg
+    if b - a < 1 or t.low[a] in ("who", "whose", "which", "whom", "where", "when"):
+        return False
+    return any(t.low[x] in lex.title_words for x in range(a, b))
+
+
+def np_after(t: Toks, start: int, hi: int, lex: Lexicon) -> NP | None:
+    """The noun phrase that starts at token `start`: `said Sen. John Smith`, `according to
+    State Department spokesperson Mathew Miller`, `told Blinken`."""
+    i = start
+    if i >= hi:
+        return None
+    low = t.low[i]
+    if low in lex.g["pronoun_objects"] or low in lex.g["pronoun_subjects"]:
+        return NP(i, i + 1, pronoun=low not in ("reporters", "journalists", "lawmakers", "supporters", "viewers", "listeners"))
+    j = i
+    if low in lex.g["determiners"]:
+        j += 1
+    last_head = -1
+    while j < hi and j - i < MAX_NP and t.qid[j] < 0:
+        lj = t.low[j]
+        if _is_name_token(t, j, lex) or lj in lex.g["inanimate_sources"]:
+            if _is_head(t, j, lex):
+                last_head = j
+            j += 1
+            continue
+        if lj in lex.g["np_connectors"] and j + 1 < hi and _is_name_token(t, j + 1, lex) and last_head >= 0:
+            j += 1
+            continue
+        break
+    if last_head < 0:
+        return None
+    return NP(i, last_head + 1)
+
+
+def split_role(t: Toks, np: NP, lex: Lexicon) -> NP:
+    """`White House National Security Spokesperson John Kirby` → role `White House National
+    Security Spokesperson`, name `John Kirby`: the name follows the last title word."""
+    if np.pronoun:
+        return np
+    last_title = -1
+    for x in range(np.start, np.end):
+        if t.low[x] in lex.title_words or t.low[x].rstrip(".") in lex.title_words:
+            last_title = x
+        elif any(" ".join(t.low[x - k:x + 1]) in lex.titles for k in (1, 2, 3) if x - k >= np.start):
+            last_title = x
+    if last_title < 0 or last_title + 1 >= np.end:
+        return np
+    name_start = last_title + 1
+    if not t.is_title(name_start):
+        return np
+    role_start = np.start + (1 if t.low[np.start] in lex.g["determiners"] else 0)
+    return NP(name_start, np.end, role=np.role or (role_start, last_title + 1))

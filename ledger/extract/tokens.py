@@ -1,0 +1,63 @@
+"""A flat, read-only view of a Doc's tokens for the rules: plain lists are cheap to index."""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from .quotes import CLOSING, OPENING, STRAIGHT
+
+SENT_END = {".", "!", "?", "...", "…"}
+
+
+class Toks:
+    __slots__ = ("doc", "text", "n", "txt", "low", "start", "end", "qid", "quotes", "sents", "sent_of")
+
+    def __init__(self, doc: Doc, quotes: list[tuple[int, int]]):
+        self.doc = doc
+        self.text = doc.text
+        self.n = len(doc)
+        self.txt = [t.text for t in doc]
+        self.low = [t.lower_ for t in doc]
+        self.start = [t.idx for t in doc]
+        self.end = [t.idx + len(t.text) for t in doc]
+        self.quotes = quotes
+        # qid[i]: index of the quotation token i lies in (marks included), or -1
+        self.qid = [-1] * self.n
+        q = 0
+        for i in range(self.n):
+            s = self.start[i]
+            while q < len(quotes) and quotes[q][1] <= s:
+                q += 1
+            if q < len(quotes) and quotes[q][0] <= s < quotes[q][1]:
+                self.qid[i] = q
+        self.sents: list[tuple[int, int]] = []
+        self.sent_of = [0] * self.n
+
+    def set_sents(self, sents: list[tuple[int, int]]):
+        self.sents = sents
+        for k, (a, b) in enumerate(sents):
+            for i in range(a, b):
+                self.sent_of[i] = k
+
+    # --- token classes -------------------------------------------------------------------
+    def is_title(self, i: int) -> bool:
+        t = self.txt[i]
+        return t[:1].isupper() and not self.is_quote_mark(i)
+
+    def is_quote_mark(self, i: int) -> bool:
+        t = self.txt[i]
+        return len(t) == 1 and t in OPENING + CLOSING + STRAIGHT
+
+    def is_open_quote(self, i: int) -> bool:
+        q = self.qid[i]
+        return q >= 0 and self.start[i] == self.quotes[q][0]
+
+    def is_close_quote(self, i: int) -> bool:
+        q = self.qid[i]
+        return q >= 0 and self.end[i] == self.quotes[q][1] and self.is_quote_mark(i)
+
+    def is_punct(self, i: int) -> bool:
+        t = self.txt[i]
+        return not any(c.isalnum() for c in t)
+
+    def span_text(self, a: int, b: int) -> str:
+        return self.text[self.start[a]:self.end[b - 1]]

@@ -1,0 +1,161 @@
+"""In-document speaker resolution: a surname to the full name introduced earlier, near-miss
+spellings, he/she to the last person, "the sources" to the sources introduced before, and a
+type and role for every speaker."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from ..extract.lexicon import Lexicon
+from ..extract.speakers import NP, split_role
+from ..extract.tokens import Toks
+
+FUZZY_MIN = 0.8  # normalised similarity for "Blinekn" ~ "Blinken"
+
+
+@dataclass
+class Entity:
+    name: str
+    type: str
+    role: str | None = None
+    head: str = ""  # lower-cased head word, for "the sources" → "field sources"
+
+
+@dataclass
+class Mention:
+    start: int  # characters
+    end: int
+    text: str
+    entity: Entity | None
+
+
+class DocumentEntities:
+    """Names introduced in one article, and the speakers resolved so far, in reading order."""
+
+    def __init__(self, t: Toks, lex: Lexicon):
+        self.t, self.lex = t, lex
+        self.persons: list[tuple[int, Entity]] = []  # (char offset, entity) of full names
+        self.seen: list[tuple[int, Entity]] = []  # resolved speakers, in order
+        self._scan_names()
+
+    # --- introductions -------------------------------------------------------------------
+    def _scan_names(self):
+        t, lex = self.t, self.lex
+        i = 0
+        while i < t.n:
+            if not (t.is_title(i) and t.qid[i] < 0):
+                i += 1
+                continue
+            j = i
+            while j < t.n and t.sent_of[j] == t.sent_of[i] and (
+                    t.is_title(j) or t.low[j] in lex.title_words or
+                    (t.low[j] in ("of", "al", "bin", "de", "van", "von") and j + 1 < t.n and t.is_title(j + 1))):
+                j += 1
+            np = split_role(t, NP(i, j), lex)
+            toks = [x for x in range(np.start, np.end) if t.is_title(x)]
+            shouting = any(t.txt[x].isupper() and len(t.txt[x]) > 3 for x in toks)  # headings
+            if len(toks) >= 2 and not shouting and not any(t.low[x] in lex.org_words for x in toks) \
+                    and t.low[np.start] not in lex.g["determiners"] and t.txt[np.start].lower() not in lex.g["not_speakers"]:
+                role = t.span_text(*np.role) if np.role else self._apposition_role(np.end)
+                name = t.span_text(np.start, np.end)
+                self.persons.append((t.start[np.start], Entity(name, "person", role, t.low[np.end - 1])))
+            i = max(j, i + 1)
+
+    def _apposition_role(self, e: int) -> str | None:
+        """"Jeff Flake, the US Ambassador to Turkey," → "US Ambassador to Turkey"."""
+        t, lex = self.t, self.lex
+        if e + 2 >= t.n or t.txt[e] != "," or t.low[e + 1] not in ("the", "a", "an"):
+            return None
+        k = e + 2
+        while k < t.n and k - e < 14 and t.txt[k] not in (",", ".", ";", "(") and t.qid[k] < 0:
+            k += 1
+        if k < t.n and t.txt[k] in (",", ".") and any(t.low[x] in lex.title_words for x in range(e + 2, k)):
+            return t.span_text(e + 2, k)
+        return None
+
+    # --- resolution ----------------------------------------------------------------------
+    def resolve(self, np: NP | None) -> Mention | None:
+        if np is None:
+            return None
+        t, lex = self.t, self.lex
+        s, e = t.start[np.start], t.end[np.end - 1]
+        text = t.text[s:e]
+        role = t.span_text(*np.role) if np.role else None
+        ent = self._entity(np, s, text)
+        if ent is not None and role and not ent.role:
+            ent.role = role
+        m = Mention(s, e, text, ent)
+        if ent is not None:
+            self.seen.append((s, ent))
+        if ent is not None and role:
+            m.entity = Entity(ent.name, ent.type, role, ent.head)
+        return m
+
+    def _entity(self, np: NP, s: int, text: str) -> Entity | None:
+        t, lex = self.t, self.lex
+        low = text.lower()
+        head = t.low[np.end - 1]
+        if np.pronoun:
+            want = "person" if low in ("he", "she", "him", "her", "i") else None
+            for _, ent in reversed([x for x in self.seen if x[0] < s]):
+                if want is None and ent.type != "person" or want == ent.type:
+                    return ent
+            if want == "person":
+                before = [ent for off, ent in self.persons if off < s]
+                if before:
+                    return before[-1]
+            return None
+        words = text.split()
+        bare = " ".join(words[1:]) if words and words[0].lower() in ("the", "a", "an") and len(words) > 1 else text
+        if any(t.low[x] in lex.org_words for x in range(np.start, np.end)) and t.is_title(np.end - 1):
+            return Entity(bare, "organization", head=head)
+        if not t.is_title(np.end - 1):
+            kind = lex.source_nouns.get(head)
+            # "The sources" again: the sources this article introduced before
+            if words[0].lower() == "the":
+                for _, ent in reversed(self.seen):
+                    if ent.head == head and ent.type in ("anonymous", "group"):
+                        return ent
+            if kind in ("anonymous", "group"):
+                return Entity(bare, kind, head=head)
+            if head in lex.title_words:
+                for _, ent in reversed(self.seen):
+                    if ent.type == "person" and ent.role and head in ent.role.lower():
+                        return ent
+                return Entity(bare, "person", head=head)
+            return Entity(bare, "unknown", head=head)
+        return self._person(np, s, bare, head)
+
+    def _person(self, np: NP, s: int, name: str, head: str) -> Entity:
+        t = self.t
+        if len(name.split()) >= 2:
+            for _, ent in self.persons:
+                if ent.name == name:
+                    return ent
+            return Entity(name, "person", head=head)
+        # a surname: the full name introduced earlier, else later (headlines come first)
+        exact = [(off, ent) for off, ent in self.persons if ent.head == head]
+        if exact:
+            before = [x for x in exact if x[0] <= s]
+            return (before[-1] if before else exact[0])[1]
+        close = [(off, ent) for off, ent in self.persons
+                 if len(head) >= 5 and ent.head[:1] == head[:1]
+                 and Levenshtein.normalized_similarity(ent.head, head, weights=(1, 1, 1)) >= FUZZY_MIN - 0.1
+                 and _transposition_close(ent.head, head)]
+        if close:
+            return close[0][1]
+        return Entity(name, "person", head=head)
+
+
+def _transposition_close(a: str, b: str) -> bool:
+    """Near-miss spellings: one edit, or two neighbouring letters swapped."""
+    if Levenshtein.distance(a, b) <= 1:
+        return True
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]:
+            return True
+        # a letter moved one place: "blinekn" ~ "blinken"
+        return len(diff) <= 3 and sorted(a) == sorted(b)
+    return False

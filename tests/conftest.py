@@ -102,3 +102,16 @@ def fake_extract():
             return fidan_claims(article)
         return []
     return extract
+
+
+@pytest.fixture
+def ledger_path(tmp_path, flake_article, fidan_article):
+    """A ledger file holding both articles, for the CLI, export and Datasette."""
+    from ledger.store import ingest_article
+
+    path = tmp_path / "ledger.db"
+    db = ensure_db(sqlite_utils.Database(path))
+    ingest_article(db, flake_article, flake_claims(flake_article))
+    ingest_article(db, fidan_article, fidan_claims(fidan_article))
+    db.close()
+    return path

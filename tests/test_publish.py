@@ -1,0 +1,122 @@
+import asyncio
+import json
+
+import pytest
+import uvicorn
+from click.testing import CliRunner
+
+from ledger.cli import cli
+from ledger.models import Claim
+from ledger.publish import plugin
+from ledger.publish.config import QUERIES, build_metadata, make_datasette
+
+
+def fetch(ledger_path, *paths):
+    """GET each path from a Datasette over the ledger, in-process (no network)."""
+    async def run():
+        ds = make_datasette(ledger_path)
+        await ds.invoke_startup()
+        return [await ds.client.get(p) for p in paths]
+    return asyncio.run(run())
+
+
+def rows(response):
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_metadata_descriptions_come_from_the_models():
+    meta = build_metadata("ledger")
+    tables = meta["databases"]["ledger"]["tables"]
+    assert tables["claims"]["columns"]["speaker"] == Claim.model_fields["speaker"].description
+    assert tables["claims"]["columns"]["content_start"].startswith("content: where it starts")
+    assert tables["claims"]["facets"] == ["speaker", "kind", "cue_lemma", "outlet", "date"]
+    assert tables["articles"]["label_column"] == "title" and tables["speakers"]["label_column"] == "name"
+    assert set(meta["databases"]["ledger"]["queries"]) == {
+        "claims_by_speaker", "speakers_in_several_articles", "article_claims", "search_claims"}
+
+
+def test_claims_table_with_facets_and_labels(ledger_path):
+    table, labelled = fetch(ledger_path, "/ledger/claims.json",
+                            "/ledger/claims.json?_shape=array&_labels=on&article_id=fidan")
+    data = rows(table)
+    assert len(data["rows"]) == 5
+    assert set(data["facet_results"]) == {"speaker", "kind", "cue_lemma", "outlet", "date"}
+    speakers = {f["value"]: f["count"] for f in data["facet_results"]["speaker"]["results"]}
+    assert speakers == {"Jeff Flake": 3, "Hakan Fidan": 1, "John Kirby": 1}
+    first = rows(labelled)[0]
+    assert first["article_id"] == {"value": "fidan", "label": "Fidan offers to mediate"}
+
+
+def test_canned_queries(ledger_path):
+    by_alias, several, reading, search, bad_search = fetch(
+        ledger_path,
+        "/ledger/claims_by_speaker.json?_shape=array&speaker=Flake",
+        "/ledger/speakers_in_several_articles.json?_shape=array",
+        "/ledger/article_claims.json?_shape=array&article_id=flake",
+        "/ledger/search_claims.json?_shape=array&q=diplomacy",
+        "/ledger/search_claims.json?_shape=array&q=%22unbalanced",
+    )
+    assert {r["speaker"] for r in rows(by_alias)} == {"Jeff Flake"} and len(rows(by_alias)) == 3
+    assert [(r["id"], r["articles"], r["claims"]) for r in rows(several)] == [("jeff-flake", 2, 3)]
+    starts = [r["content_start"] for r in rows(reading)]
+    assert len(starts) == 3 and starts == sorted(starts)
+    [hit] = rows(search)
+    assert (hit["speaker"], hit["article_title"], hit["content_text"]) == (
+        "John Kirby", "Ankara talks", "Diplomacy is working")
+    assert rows(bad_search) == []
+
+
+def test_every_canned_query_runs(ledger_path):
+    params = "speaker=x&article_id=x&q=x"
+    for response in fetch(ledger_path, *(f"/ledger/{name}.json?{params}" for name in QUERIES)):
+        assert response.status_code == 200, response.text
+
+
+def test_plugin_renders_alias_lists(ledger_path):
+    [page] = fetch(ledger_path, "/ledger/speakers")
+    assert page.status_code == 200
+    assert "Jeff Flake · Flake" in page.text
+    assert str(plugin.render_cell('["<b>A</b>", "B"]', "aliases", "speakers")) == "&lt;b&gt;A&lt;/b&gt; · B"
+    assert plugin.render_cell('["A"]', "aliases", "other_table") is None
+    assert plugin.render_cell("not json", "roles", "speakers") is None
+
+
+def test_metadata_command_prints_json_and_yaml(tmp_path):
+    result = CliRunner().invoke(cli, ["metadata", str(tmp_path / "news.db")])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == build_metadata("news")
+    yaml_out = CliRunner().invoke(cli, ["metadata", "news.db", "--yaml"]).stdout
+    assert "claims_by_speaker:" in yaml_out
+
+
+def test_serve_help():
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "[default: 127.0.0.1]" in result.stdout and "[default: 8001" in result.stdout
+
+
+def test_serve_starts_datasette_on_localhost(ledger_path, monkeypatch):
+    started = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    result = CliRunner().invoke(cli, ["serve", str(ledger_path)])
+    assert result.exit_code == 0, result.output
+    assert (started["host"], started["port"]) == ("127.0.0.1", 8001)
+    assert started["app"] is not None
+
+
+@pytest.mark.parametrize("make", [lambda p: None, lambda p: p.write_text("not a database" * 100)])
+def test_serve_refuses_what_is_not_a_ledger(tmp_path, make):
+    path = tmp_path / "x.db"
+    make(path)
+    result = CliRunner().invoke(cli, ["serve", str(path)])
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ")
+    assert "Traceback" not in result.output
+
+
+def test_served_read_only(ledger_path):
+    assert make_datasette(ledger_path).databases["ledger"].is_mutable  # opened mode=ro, sees new ingests
+    assert not make_datasette(ledger_path, immutable=True).databases["ledger"].is_mutable
+    [write] = fetch(ledger_path, "/ledger.json?sql=delete+from+claims")
+    assert write.status_code == 400
+    assert len(rows(fetch(ledger_path, "/ledger/claims.json?_shape=array")[0])) == 5

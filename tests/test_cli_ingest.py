@@ -144,3 +144,11 @@ def test_progress_bar_only_on_a_terminal(monkeypatch, articles):
     bar = cli_module._progress(iter([]), [str(articles)])
     assert bar.delay == 0
     bar.close()
+
+
+def test_missing_model_fails_before_touching_the_ledger(articles, tmp_path):
+    db_path = tmp_path / "ledger.db"
+    result = CliRunner().invoke(cli, ["ingest", str(db_path), str(articles), "--model", "no_such_pipeline_xyz"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: spaCy pipeline 'no_such_pipeline_xyz' is not installed")
+    assert not db_path.exists()

@@ -60,30 +60,24 @@ def find_cues(t: Toks, lex: Lexicon, a: int, b: int) -> list[tuple[int, int, Cue
 
 def attribute(t: Toks, lex: Lexicon) -> list[Attribution]:
     found: list[Attribution] = []
-    prev_direct: Attribution | None = None
+    prev: Attribution | None = None  # the claim of the sentence just before, if it had one
     for (a, b) in t.sents:
         while b > a and t.txt[b - 1].isspace():
             b -= 1
         if b <= a or is_heading(t, a, b, lex):
-            prev_direct = None
+            prev = None
             continue
-        cues = find_cues(t, lex, a, b)
-        here = _sentence(t, lex, a, b, cues)
-        if not here and prev_direct is not None and _only_quote(t, a, b):
-            # a quotation standing alone right after a quoted speaker continues that speaker
-            q = t.quotes[t.qid[a] if t.qid[a] >= 0 else t.qid[a + 1]]
-            prev_direct.fragments.append(q)
-            prev_direct.sent = (prev_direct.sent[0], b)
+        here = _sentence(t, lex, a, b, find_cues(t, lex, a, b))
+        if not here and prev is not None and prev.speaker is not None and _only_quote(t, a, b):
+            # a quotation standing alone right after an attributed sentence (in the same or the
+            # next paragraph) continues that speaker
+            q = next(t.quotes[t.qid[i]] for i in range(a, b) if t.qid[i] >= 0)
+            prev.fragments.append(q)
+            prev.sent = (prev.sent[0], b)
             continue
         found.extend(here)
-        prev_direct = here[-1] if here and here[-1].pattern.startswith("direct") else None
-        if prev_direct is not None and _paragraph_ends(t, b):
-            prev_direct = None
+        prev = here[-1] if here else None
     return found
-
-
-def _paragraph_ends(t: Toks, b: int) -> bool:
-    return b >= t.n or "\n" in t.text[t.end[b - 1]:t.start[b] + 1] or "\n" in t.txt[b]
 
 
 def _only_quote(t: Toks, a: int, b: int) -> bool:
@@ -92,6 +86,9 @@ def _only_quote(t: Toks, a: int, b: int) -> bool:
 
 
 def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
+    opening = t.text[t.start[a]:t.end[min(b, a + 6) - 1]].lower().replace("’", "'")
+    if any(opening.startswith(p) for p in lex.g["author_voice"]):
+        return []  # the author's own voice: "It is worth noting that …"
     out: list[Attribution] = []
     used = set()
     # 1. "according to X" in any position
@@ -222,20 +219,27 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     """Content first: `…, Flake said.`, `"…," said X.`, `…, the source added in a statement.`"""
     if cs - a < 3 or cue.cls not in ("speech", "belief", "intention") or t.low[cs].endswith("ing"):
         return None
-    speaker = None
     np_left = speaker_before_cue(t, cs, a, lex)
-    if np_left is not None and np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1):
+    if np_left is not None:
+        if not (np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1)):
+            return None
         speaker, left = np_left, np_left.start - 1
         after = ce
+        if cue.lemma in lex.g["tell_lemmas"] or cue.lemma == "tell":
+            to = np_after(t, ce, b, lex)
+            after = to.end if to is not None else ce
+        # "…, Allen said he tends to …" is a speaker-first claim, not a tail
+        if after < b and not (t.txt[after] in SENT_END or t.txt[after] in (",", ";", "(", "—", "–")
+                              or t.low[after] in lex.g["tail_followers"] or t.is_open_quote(after)):
+            return None
     elif _is_tail_left(t, cs - 1) and cue.cls == "speech":
-        speaker = np_after(t, ce, b, lex)
-        if speaker is None or speaker.pronoun and t.low[speaker.start] not in lex.g["pronoun_subjects"]:
+        speaker = _inverted_np(t, lex, ce, b)
+        if speaker is None:
             return None
         left = cs - 1
-        after = speaker.end
+        after = b  # "…," said X, a spokesman who …: whatever follows names the speaker
     else:
         return None
-    # what follows the attribution must be short: end, "in a statement", or a continuation
     rest = after
     while rest < b and rest - after <= MAX_TAIL and t.txt[rest] not in SENT_END and t.txt[rest] != "," \
             and t.qid[rest] < 0 and t.low[rest] != "that":
@@ -249,17 +253,36 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     for p in prior:
         if p.sent == (a, b) and t.start[a] <= p.end <= t.start[left]:
             c_start = max(c_start, _tok_at(t, p.end, a, b))
+    if t.is_close_quote(left):
+        q_open = t.quotes[t.qid[left]][0]
+        lead = _tok_at(t, q_open, a, b)
+        if lead - c_start <= 3:
+            c_start = lead  # "Yet, "it is hard …," added X": the quotation alone
     content_end = left + 1 if t.is_close_quote(left) else left
     frags = _span(t, c_start, content_end)
     if not frags:
         return None
     # a second quotation after the attribution continues the same claim: "…," X said, "…"
     if rest < b and t.txt[rest] == "," and rest + 1 < b and t.is_open_quote(rest + 1):
-        q = t.quotes[t.qid[rest + 1]]
-        frags.append(q)
+        frags.append(t.quotes[t.qid[rest + 1]])
     speaker = split_role(t, speaker, lex)
     return Attribution(frags, (a, b), (cs, ce), cue, speaker=speaker,
                        pattern="direct-tail" if _all_quoted(t, frags) else "tail")
+
+
+def _inverted_np(t: Toks, lex: Lexicon, start: int, b: int) -> NP | None:
+    """The speaker after an inverted cue ("…," said a handful of Democrats who …): the words up
+    to a comma, a relative pronoun or the sentence end."""
+    np = np_after(t, start, b, lex)
+    if np is not None:
+        return np
+    j = start
+    while j < b and j - start < 12 and t.qid[j] < 0 and t.txt[j] not in SENT_END and t.txt[j] != "," \
+            and t.low[j] not in ("who", "whose", "which", "that", "whom"):
+        j += 1
+    if j == start or t.low[start] in lex.g["clause_blockers"]:
+        return None
+    return NP(start, j)
 
 
 def _tok_at(t: Toks, char: int, a: int, b: int) -> int:
@@ -302,6 +325,8 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         pattern = "preposed"  # "While indicating that …, X warned …": see _link_preposed
     elif speaker is None:
         return None
+    if speaker is not None and speaker.pronoun and t.low[speaker.start] == "it" and cue.cls != "speech":
+        return None  # "it seems", "it appears": no one speaks
     k = ce
     addressee = None
     lemma = cue.lemma
@@ -334,7 +359,8 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         elif j < b and j > k and t.low[j] == "that" and t.txt[j - 1] != "," and j - k <= 6 and not _has_cue(t, lex, k, j):
             k = j  # "said in a statement that …", "told reporters on Tuesday that …"
             kind = "clause"
-        elif k < b and (lemma in lex.g["bare_clause_lemmas"] or cue.cls == "belief") and _starts_clause(t, lex, k):
+        elif k < b and (lemma in lex.g["bare_clause_lemmas"] or cue.cls == "belief") \
+                and lemma not in lex.g["no_bare_clause_lemmas"] and _starts_clause(t, lex, k):
             kind = "clause"
         elif k < b and lemma in lex.g["np_complement_lemmas"] and _quote_before(t, k, _content_end(t, lex, k, b)):
             kind = "clause"  # "Flake highlighted the "useful role" played by Turkey"
@@ -371,11 +397,11 @@ def _quote_before(t: Toks, a: int, b: int) -> bool:
 
 
 def _starts_clause(t: Toks, lex: Lexicon, k: int) -> bool:
+    """A bare complement clause after "said": anything but an adverbial, punctuation or a quote."""
     w = t.low[k]
-    if w in lex.g["pronoun_subjects"] or w in ("there", "this", "these", "those", "the", "a", "an", "his", "her",
-                                               "their", "its", "our", "my", "no", "all", "some", "many", "most"):
-        return True
-    return t.is_title(k) and w not in ("in", "on", "at", "during", "after", "before", "for", "with")
+    if t.qid[k] >= 0 or t.is_punct(k) or w in lex.g["clause_blockers"]:
+        return False
+    return True
 
 
 def _according(t, lex, a, b, cs, ce, cue) -> Attribution | None:

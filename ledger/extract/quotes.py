@@ -6,8 +6,9 @@ import re
 OPENING = "“«„"
 CLOSING = "”»"
 STRAIGHT = '"'
-QUOTE_CHARS = OPENING + CLOSING + STRAIGHT
-_MARKS = re.compile(r'["“”«»„\n]')
+DOUBLE_APOSTROPHE = "''"  # some wires write a quotation mark as two apostrophes
+QUOTE_MARKS = set(OPENING + CLOSING + STRAIGHT) | {DOUBLE_APOSTROPHE}
+_MARKS = re.compile(r"''|[\"“”«»„\n]")
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
@@ -21,7 +22,9 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     n = len(text)
     for m in _MARKS.finditer(text):
         i = m.start()
-        ch = text[i]
+        ch = m.group()
+        if ch == DOUBLE_APOSTROPHE:
+            ch = STRAIGHT  # behaves like a straight mark
         if ch == "\n":
             if open_at >= 0:
                 end = i
@@ -33,16 +36,16 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
         if open_at < 0:
             if ch in CLOSING:
                 continue  # a stray closing mark opens nothing
-            nxt = text[i + 1] if i + 1 < n else " "
+            nxt = text[m.end()] if m.end() < n else " "
             if ch == STRAIGHT and nxt.isspace() and i > 0 and not text[i - 1].isspace():
                 continue  # a straight mark that can only close: stray
             open_at = i
         else:
             if ch in OPENING and text[open_at] in OPENING:
                 continue  # nested opening curly mark: we track the outer quotation only
-            if ch == STRAIGHT and text[open_at] != STRAIGHT and text[open_at] in OPENING:
+            if ch == STRAIGHT and text[open_at] in OPENING:
                 continue  # an inner straight mark inside a curly quotation
-            spans.append((open_at, i + 1))
+            spans.append((open_at, m.end()))
             open_at = -1
     if open_at >= 0:
         end = n

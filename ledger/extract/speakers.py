@@ -23,7 +23,8 @@ def _is_name_token(t: Toks, i: int, lex: Lexicon) -> bool:
     low = t.low[i]
     if t.is_title(i):
         return low not in lex.g["not_names"]
-    return low in lex.title_words or low in lex.source_nouns or low in lex.g["np_modifiers"]
+    return (low in lex.title_words or low in lex.source_nouns or low in lex.g["np_modifiers"]
+            or low in lex.g["quantity_heads"] or low[:1].isdigit())
 
 
 def _is_head(t: Toks, i: int, lex: Lexicon) -> bool:
@@ -32,7 +33,7 @@ def _is_head(t: Toks, i: int, lex: Lexicon) -> bool:
             or low in lex.g["not_names"]:
         return False
     return (t.is_title(i) or low in lex.source_nouns or low in lex.title_words
-            or low in lex.g["inanimate_sources"])
+            or low in lex.g["inanimate_sources"] or low in lex.g["quantity_heads"])
 
 
 def np_before(t: Toks, end: int, lo: int, lex: Lexicon) -> NP | None:
@@ -41,7 +42,7 @@ def np_before(t: Toks, end: int, lo: int, lex: Lexicon) -> NP | None:
     if i < lo:
         return None
     low = t.low[i]
-    if low in lex.g["pronoun_subjects"] and low != "it":
+    if low in lex.g["pronoun_subjects"]:
         return NP(i, i + 1, pronoun=True)
     if t.qid[i] >= 0 or not _is_head(t, i, lex):
         return None

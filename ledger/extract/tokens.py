@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from .quotes import CLOSING, OPENING, STRAIGHT
+from .quotes import QUOTE_MARKS
 
 SENT_END = {".", "!", "?", "...", "…"}
 
@@ -44,8 +44,7 @@ class Toks:
         return t[:1].isupper() and not self.is_quote_mark(i)
 
     def is_quote_mark(self, i: int) -> bool:
-        t = self.txt[i]
-        return len(t) == 1 and t in OPENING + CLOSING + STRAIGHT
+        return self.txt[i] in QUOTE_MARKS
 
     def is_open_quote(self, i: int) -> bool:
         q = self.qid[i]

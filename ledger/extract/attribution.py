@@ -13,6 +13,8 @@ from .speakers import NP, np_after, speaker_before_cue, split_role
 from .tokens import SENT_END, Toks
 
 MAX_TAIL = 10  # tokens between the content's comma and the end of "…, the source added in a statement."
+# A cue with any object ("endorsed Trump") makes a claim only when the word is reliably a cue
+NP_FRAME_MIN_PRECISION = 0.4
 TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
 
 
@@ -318,9 +320,15 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         # "Flake stated that … and called for …": a second claim by the same speaker
         main = next((p for p in reversed(prior) if p.sent == (a, b) and p.speaker is not None
                      and p.end <= t.start[cs]), None)
-        if main is None:
-            return None
-        speaker, pattern = main.speaker, "coordinated"
+        if main is not None:
+            speaker, pattern = main.speaker, "coordinated"
+        else:
+            # "She greeted supporters … and told them that …": the sentence's subject
+            subject = np_after(t, a, cs, lex)
+            if subject is None or not (subject.pronoun or t.is_title(subject.end - 1)) \
+                    or t.low[subject.start] in lex.g["pronoun_objects"] and not subject.pronoun:
+                return None
+            speaker, pattern = split_role(t, subject, lex), "coordinated"
     elif speaker is None and t.low[cs].endswith("ing") and cs - a <= 2 and (cs == a or t.low[a] in lex.g["participle_openers"]):
         pattern = "preposed"  # "While indicating that …, X warned …": see _link_preposed
     elif speaker is None:
@@ -366,6 +374,9 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
             kind = "clause"  # "Flake highlighted the "useful role" played by Turkey"
         elif k < b and lemma in lex.g["np_complement_free_lemmas"]:
             kind = "clause"
+        elif k < b and cue.precision >= NP_FRAME_MIN_PRECISION and not t.is_punct(k) and speaker is not None \
+                and lemma not in lex.g["np_frame_excluded_lemmas"] and t.low[k] not in lex.g["reflexives"]:
+            kind = "clause"  # "Christie endorsed Trump", "Sanders announced his resignation"
     if kind is None:
         return None
     if kind == "quote":

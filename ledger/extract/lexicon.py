@@ -12,7 +12,8 @@ from importlib import resources
 class Cue:
     form: str  # lower-cased, possibly several words ("according to")
     lemma: str
-    cls: str  # speech | belief | intention | according | other
+    cls: str  # speech | belief | intention | according | perception | other | passive
+    precision: float = 1.0  # in the training data: how often the word is a cue where it occurs
 
 
 @dataclass
@@ -55,12 +56,13 @@ def load() -> Lexicon:
     for row in _tsv("cues.tsv") + _tsv("phrasal_cues.tsv"):
         form = (row.get("form") or "").strip().lower()
         if form:
-            cues[form] = Cue(form, (row.get("lemma") or form).strip().lower(), (row.get("class") or "speech").strip())
+            cues[form] = Cue(form, (row.get("lemma") or form).strip().lower(), (row.get("class") or "speech").strip(),
+                             float(row.get("precision") or 1.0))
     not_cues = {w.lower() for w in _lines("not_cues.txt")}
     for cue in list(cues.values()):
         for form in _inflections(cue.lemma):
             if form not in cues and form not in not_cues and cue.cls in ("speech", "belief", "intention"):
-                cues[form] = Cue(form, cue.lemma, cue.cls)
+                cues[form] = Cue(form, cue.lemma, cue.cls, cue.precision)
     for form in g.get("passive_cues", ()):
         cues.setdefault(form, Cue(form, form, "passive"))
     titles = {t.lower() for t in _lines("titles.txt")}

@@ -13,6 +13,7 @@ from .speakers import NP, np_after, speaker_before_cue, split_role
 from .tokens import SENT_END, Toks
 
 MAX_TAIL = 10  # tokens between the content's comma and the end of "…, the source added in a statement."
+ASKED_OPENERS = {"whether", "if", "what", "how", "why", "who", "which", "about", "when", "where"}
 # A cue with any object ("endorsed Trump") makes a claim only when the word is reliably a cue
 NP_FRAME_MIN_PRECISION = 0.4
 TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
@@ -111,7 +112,16 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
                 if frags:
                     out.append(Attribution(frags, (a, b), (cs, ce), cue, pattern="passive"))
                     used.add(cs)
-    # 3. a speaker with a cue, the content after it or before it
+    # 3. "Asked whether …, 72 percent said …": the question put to someone
+    if cues and cues[0][0] == a and t.low[a] == "asked" and a + 1 < b and t.low[a + 1] in ASKED_OPENERS:
+        j = a + 1
+        while j < b and not (t.txt[j] == "," and t.qid[j] < 0) and not t.is_close_quote(j):
+            j += 1
+        frags = _span(t, a + 1, j + 1 if j < b and t.is_close_quote(j) else j)
+        if frags:
+            out.append(Attribution(frags, (a, b), (a, a + 1), cues[0][2], pattern="asked"))
+            used.add(a)
+    # 4. a speaker with a cue, the content after it or before it
     for (cs, ce, cue) in cues:
         if cs in used or cue.cls in ("according", "passive"):
             continue
@@ -227,11 +237,11 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
             return None
         speaker, left = np_left, np_left.start - 1
         after = ce
-        if cue.lemma in lex.g["tell_lemmas"] or cue.lemma == "tell":
-            to = np_after(t, ce, b, lex)
-            after = to.end if to is not None else ce
-        # "…, Allen said he tends to …" is a speaker-first claim, not a tail
-        if after < b and not (t.txt[after] in SENT_END or t.txt[after] in (",", ";", "(", "—", "–")
+        tells = cue.lemma in lex.g["tell_lemmas"]
+        quoted = t.is_close_quote(left) and t.text[:t.end[left]].rstrip("\"”'»").endswith((",", "?", "!"))
+        # "…, Allen said he tends to …" is a speaker-first claim, not a tail; but after
+        # ""…," he told cheering supporters" anything may follow
+        if not (tells or quoted) and after < b and not (t.txt[after] in SENT_END or t.txt[after] in (",", ";", "(", "—", "–")
                               or t.low[after] in lex.g["tail_followers"] or t.is_open_quote(after)):
             return None
     elif _is_tail_left(t, cs - 1) and cue.cls == "speech":
@@ -316,7 +326,8 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         if main is None:
             return None
         speaker, pattern = main.speaker, "participle"
-    elif speaker is None and cs - 1 > a and t.low[cs - 1] == "and" and t.low[cs].endswith("ed"):
+    elif speaker is None and cs - 1 > a and t.low[cs - 1] == "and" and cue.cls in ("speech", "belief", "intention") \
+            and not t.low[cs].endswith("ing"):
         # "Flake stated that … and called for …": a second claim by the same speaker
         main = next((p for p in reversed(prior) if p.sent == (a, b) and p.speaker is not None
                      and p.end <= t.start[cs]), None)
@@ -424,6 +435,13 @@ def _according(t, lex, a, b, cs, ce, cue) -> Attribution | None:
     # the source may carry an apposition: "according to Miller, a spokesman,"
     if cs - a >= 3:
         frags = _span(t, a, cs)
+        # "One of the decisions, according to a person close to it, is to turn …": both sides
+        j = np_end
+        while j < b and t.txt[j] != "," and t.txt[j] not in SENT_END and j - np_end < 12:
+            j += 1
+        if j < b and t.txt[j] == "," and cs > a and t.txt[cs - 1] == "," and _trim(t, j + 1, b) \
+                and not t.is_punct(j + 1):
+            frags = frags + _span(t, j + 1, b)
     else:
         j = np_end
         while j < b and t.txt[j] != "," and j - np_end < 12:

@@ -53,7 +53,7 @@ def load() -> Lexicon:
     grammar = json.loads((resources.files("ledger") / "data" / "grammar.json").read_text("utf-8"))
     g = {k: (set(v) if isinstance(v, list) else v) for k, v in grammar.items() if not k.startswith("_")}
     cues: dict[str, Cue] = {}
-    for row in _tsv("cues.tsv") + _tsv("phrasal_cues.tsv"):
+    for row in _tsv("cues.tsv") + _tsv("cues_hand.tsv"):
         form = (row.get("form") or "").strip().lower()
         if form:
             cues[form] = Cue(form, (row.get("lemma") or form).strip().lower(), (row.get("class") or "speech").strip(),

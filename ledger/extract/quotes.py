@@ -14,8 +14,10 @@ _MARKS = re.compile(r"''|[\"“”«»„\n]")
 def find_quotes(text: str) -> list[tuple[int, int]]:
     """(start, end) character spans of quotations, marks included.
 
-    A straight mark opens when nothing is open and closes otherwise; a quotation left open at
-    the end of its paragraph is closed there (news style reopens it in the next paragraph).
+    A straight mark opens when nothing is open and closes otherwise. A mark left open at the
+    end of its paragraph makes no span: it is either a stray mark or a quotation that runs on
+    into the next paragraph, and treating the rest of the paragraph as quoted would hide every
+    cue in it.
     """
     spans: list[tuple[int, int]] = []
     open_at = -1
@@ -26,12 +28,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
         if ch == DOUBLE_APOSTROPHE:
             ch = STRAIGHT  # behaves like a straight mark
         if ch == "\n":
-            if open_at >= 0:
-                end = i
-                while end > open_at + 1 and text[end - 1].isspace():
-                    end -= 1
-                spans.append((open_at, end))
-                open_at = -1
+            open_at = -1
             continue
         if open_at < 0:
             if ch in CLOSING:
@@ -47,9 +44,4 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
                 continue  # an inner straight mark inside a curly quotation
             spans.append((open_at, m.end()))
             open_at = -1
-    if open_at >= 0:
-        end = n
-        while end > open_at + 1 and text[end - 1].isspace():
-            end -= 1
-        spans.append((open_at, end))
     return spans

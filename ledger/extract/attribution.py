@@ -439,9 +439,10 @@ def _according(t, lex, a, b, cs, ce, cue) -> Attribution | None:
         j = np_end
         while j < b and t.txt[j] != "," and t.txt[j] not in SENT_END and j - np_end < 12:
             j += 1
-        if j < b and t.txt[j] == "," and cs > a and t.txt[cs - 1] == "," and _trim(t, j + 1, b) \
-                and not t.is_punct(j + 1):
-            frags = frags + _span(t, j + 1, b)
+        rest = _trim(t, j + 1, b) if j < b and t.txt[j] == "," else None
+        if rest and cs > a and t.txt[cs - 1] == "," and rest[1] - rest[0] > 6 \
+                and not any(t.low[x] in lex.title_words for x in range(*rest)):
+            frags = frags + _span(t, j + 1, b)  # (not an apposition: "…, a State Department spokesperson")
     else:
         j = np_end
         while j < b and t.txt[j] != "," and j - np_end < 12:

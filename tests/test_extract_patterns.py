@@ -270,10 +270,6 @@ CASES = [
 
 # Cases the rules do not handle yet: case id → what goes wrong.
 XFAIL: dict[str, str] = {
-    "direct-after-in-a-statement":
-        "no claim: 'the ministry' is not taken as a speaker before 'said in a statement'",
-    "type-organization-reuters":
-        "no claim: 'The Reuters news agency' is not taken as a speaker before 'reported that'",
 }
 
 _NLP = None

@@ -24,7 +24,7 @@ def _is_name_token(t: Toks, i: int, lex: Lexicon) -> bool:
     if t.is_title(i):
         return low not in lex.g["not_names"]
     return (low in lex.title_words or low in lex.source_nouns or low in lex.g["np_modifiers"]
-            or low in lex.g["quantity_heads"] or low[:1].isdigit())
+            or low in lex.g["quantity_heads"] or low[:1].isdigit() or low in lex.org_words)
 
 
 def _is_head(t: Toks, i: int, lex: Lexicon) -> bool:
@@ -33,7 +33,8 @@ def _is_head(t: Toks, i: int, lex: Lexicon) -> bool:
             or low in lex.g["not_names"]:
         return False
     return (t.is_title(i) or low in lex.source_nouns or low in lex.title_words
-            or low in lex.g["inanimate_sources"] or low in lex.g["quantity_heads"] or low[:1].isdigit())
+            or low in lex.g["inanimate_sources"] or low in lex.g["quantity_heads"] or low[:1].isdigit()
+            or low in lex.org_words)
 
 
 def np_before(t: Toks, end: int, lo: int, lex: Lexicon) -> NP | None:

@@ -108,7 +108,13 @@ class DocumentEntities:
             return None
         words = text.split()
         bare = " ".join(words[1:]) if words and words[0].lower() in ("the", "a", "an") and len(words) > 1 else text
-        if any(t.low[x] in lex.org_words for x in range(np.start, np.end)) and t.is_title(np.end - 1):
+        if head in lex.org_words or (t.is_title(np.end - 1) and
+                                     any(t.low[x] in lex.org_words for x in range(np.start, np.end))):
+            if words[0].lower() == "the" and not t.is_title(np.end - 1):
+                # "the ministry", "the agency" again: the organization named before
+                for _, ent in reversed(self.seen):
+                    if ent.type == "organization" and head in ent.name.lower():
+                        return ent
             return Entity(bare, "organization", head=head)
         if not t.is_title(np.end - 1):
             kind = lex.source_nouns.get(head)

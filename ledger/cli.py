@@ -104,10 +104,11 @@ def _progress(items, paths):
 
 
 @cli.command()
-@click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("args", metavar="DB PATHS...", nargs=-1, required=True, type=click.Path())
+@click.option("--db", "db_option", type=click.Path(dir_okay=False),
+              help="The ledger file, when it is not given first: ledger ingest seeds/ --db ledger.db")
 @click.option("--model", default=None, help="An installed spaCy pipeline to use as the base")
-def ingest(db_path, paths, model):
+def ingest(args, db_option, model):
     """Extract the claims in PATHS (.txt, .json, .jsonl files or folders) into the ledger DB.
 
     DB is created if missing. Unchanged articles are skipped, a changed article's claims are
@@ -116,6 +117,12 @@ def ingest(db_path, paths, model):
     """
     from .store import ingest_batch
 
+    if db_option:
+        db_path, paths = db_option, args
+    elif len(args) >= 2:
+        db_path, paths = args[0], args[1:]
+    else:
+        raise click.UsageError("give the ledger file and at least one path: ledger ingest DB PATHS...")
     nlp = _pipeline(model) if model else None  # fail fast on a missing model
 
     def extract(article):

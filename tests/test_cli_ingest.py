@@ -152,3 +152,29 @@ def test_missing_model_fails_before_touching_the_ledger(articles, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: spaCy pipeline 'no_such_pipeline_xyz' is not installed")
     assert not db_path.exists()
+
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def test_ingest_seeds_with_the_real_extractor_and_db_option(tmp_path):
+    db_path = tmp_path / "ledger.db"
+    result = CliRunner().invoke(cli, ["ingest", str(SEEDS), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    db = sqlite_utils.Database(db_path)
+    names = {r["name"] for r in db.table("speakers").rows}
+    assert {"Jeff Flake", "John Kirby", "Fox News", "Hakan Fidan", "Antony Blinken", "Mathew Miller",
+            "Hossein Amirabdollahian", "Iranian government officials", "field sources"} == names
+    flake = db.table("speakers").get("jeff-flake")
+    assert "Flake" in json.loads(flake["aliases"]) and "US Ambassador to Turkey" in json.loads(flake["roles"])
+    for row in db.query("select c.content_text, c.content_start, c.content_end, a.text from claims c "
+                        "join articles a on a.id = c.article_id"):
+        assert row["text"][row["content_start"]:row["content_end"]] == row["content_text"]
+    again = CliRunner().invoke(cli, ["ingest", str(db_path), str(SEEDS)])
+    assert again.exit_code == 0 and "3 unchanged" in again.output
+    assert db.table("claims").count == int(result.output.split(";")[1].split()[0])
+
+
+def test_ingest_without_a_path_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "ledger.db")])
+    assert result.exit_code == 2 and "at least one path" in result.output

@@ -29,11 +29,17 @@ class Lexicon:
         return sorted(self.cues)
 
 
-def _lines(name: str) -> list[str]:
-    """Non-empty lines of a data file; its first line is a header naming the columns."""
+def _data(name: str):
     path = resources.files("ledger") / "data" / name
     if not path.is_file():
-        return []
+        # an extractor without its word lists finds almost nothing: refuse to run instead
+        raise FileNotFoundError(f"ledger's data file {name} is missing from the installed package")
+    return path
+
+
+def _lines(name: str) -> list[str]:
+    """Non-empty lines of a data file; its first line is a header naming the columns."""
+    path = _data(name)
     out = []
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         line = line.strip()
@@ -43,14 +49,13 @@ def _lines(name: str) -> list[str]:
 
 
 def _tsv(name: str) -> list[dict]:
-    path = resources.files("ledger") / "data" / name
-    lines = [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip()] if path.is_file() else []
+    lines = [x for x in _data(name).read_text(encoding="utf-8").splitlines() if x.strip()]
     return list(csv.DictReader(lines, delimiter="\t"))
 
 
 @lru_cache(maxsize=1)
 def load() -> Lexicon:
-    grammar = json.loads((resources.files("ledger") / "data" / "grammar.json").read_text("utf-8"))
+    grammar = json.loads(_data("grammar.json").read_text("utf-8"))
     g = {k: (set(v) if isinstance(v, list) else v) for k, v in grammar.items() if not k.startswith("_")}
     cues: dict[str, Cue] = {}
     for row in _tsv("cues.tsv") + _tsv("cues_hand.tsv"):

@@ -38,7 +38,7 @@ def test_markdown_groups_by_speaker(ledger_path):
     assert md.startswith("# Claims\n")
     sections = [line for line in md.splitlines() if line.startswith("## ")]
     assert sections == ["## Jeff Flake (3)", "## Hakan Fidan (1)", "## John Kirby (1)"]
-    assert ("- “We want Iran to lower the tension” (said) — TRT World, 2024-04-14, "
+    assert ("- We want Iran to lower the tension (said) — TRT World, 2024-04-14, "
             "[Ankara talks](https://example.org/flake)") in md
     assert "- Washington welcomed the offer (said) — Daily Sabah, 2024-04-15, *Fidan offers to mediate*" in md
 

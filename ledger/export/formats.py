@@ -11,7 +11,6 @@ from ..store.schema import TABLES, from_row
 # CSV columns: the claims table (itself derived from Claim) plus where each claim is from.
 CSV_FIELDS = [*TABLES["claims"].columns, "article_title", "article_url"]
 NO_SPEAKER = "(no speaker)"
-QUOTE_MARKS = "\"'“”‘’«»„"
 
 
 def write_csv(rows: Iterable[dict], out: IO[str]) -> int:
@@ -46,9 +45,8 @@ def write_markdown(rows: Iterable[dict], out: IO[str]) -> int:
 
 
 def _quote(row: dict) -> str:
-    text = " ".join(row["content_text"].split())
-    # A direct quote's span may or may not include its quotation marks: show exactly one pair.
-    quote = f"“{text.strip(QUOTE_MARKS)}”" if row["kind"] == "direct" else text
+    # the article's own words and marks, only line breaks folded: a report quotes what was read
+    quote = " ".join(row["content_text"].split())
     cue = row.get("cue_text")
     return f"{quote} ({cue})" if cue else quote
 

@@ -61,16 +61,18 @@ def find_cues(t: Toks, lex: Lexicon, a: int, b: int) -> list[tuple[int, int, Cue
     return out
 
 
-def attribute(t: Toks, lex: Lexicon) -> list[Attribution]:
+def attribute(t: Toks, lex: Lexicon, cues: list[list] | None = None) -> list[Attribution]:
+    """Claims of a document, given its cue matches per sentence unit (found here if not given)."""
     found: list[Attribution] = []
     prev: Attribution | None = None  # the claim of the sentence just before, if it had one
-    for (a, b) in t.sents:
+    for k, (a, b) in enumerate(t.sents):
+        sent_cues = cues[k] if cues is not None else find_cues(t, lex, a, b)
         while b > a and t.txt[b - 1].isspace():
             b -= 1
         if b <= a or is_heading(t, a, b, lex):
             prev = None
             continue
-        here = _sentence(t, lex, a, b, find_cues(t, lex, a, b))
+        here = _sentence(t, lex, a, b, [c for c in sent_cues if c[1] <= b])
         if not here and prev is not None and prev.speaker is not None and _only_quote(t, a, b):
             # a quotation standing alone right after an attributed sentence (in the same or the
             # next paragraph) continues that speaker

@@ -6,12 +6,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import lexicon
-from .attribution import attribute
+from .attribution import attribute, find_cues
 from .quotes import find_quotes
 from .sentences import split_sentences
 from .tokens import Toks
 
-for _name in ("quotes", "toks", "attributions", "speakers"):
+for _name in ("quotes", "toks", "cues", "attributions", "speakers"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -38,9 +38,17 @@ class _Sentences:
         return doc
 
 
+class _Cues:
+    def __call__(self, doc: Doc) -> Doc:
+        # per sentence unit, so that a multi-word cue never spans two sentences
+        lex = lexicon.load()
+        doc._.cues = [find_cues(doc._.toks, lex, a, b) for a, b in doc._.toks.sents]
+        return doc
+
+
 class _Attribution:
     def __call__(self, doc: Doc) -> Doc:
-        doc._.attributions = attribute(doc._.toks, lexicon.load())
+        doc._.attributions = attribute(doc._.toks, lexicon.load(), doc._.cues)
         return doc
 
 
@@ -65,10 +73,8 @@ def make_sentencizer(nlp: Language, name: str, set_sent_starts: bool):
 
 @Language.factory("ledger_cues")
 def make_cues(nlp: Language, name: str):
-    # cue matching is done per sentence by the attribution rules (longest match, outside
-    # quotes); this component only loads the lexicon so that errors in it show at build time
-    lexicon.load()
-    return lambda doc: doc
+    lexicon.load()  # a broken or missing word list shows when the pipeline is built
+    return _Cues()
 
 
 @Language.factory("ledger_attribution")

@@ -25,9 +25,6 @@ class Lexicon:
     org_words: set[str]  # lower-cased
     g: dict = field(default_factory=dict)  # grammar.json, lists turned into sets
 
-    def cue_words(self) -> list[str]:
-        return sorted(self.cues)
-
 
 def _data(name: str):
     path = resources.files("ledger") / "data" / name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..resolve.coref import DocumentEntities
 from . import lexicon
 from .attribution import attribute, find_cues
 from .quotes import find_quotes
@@ -54,8 +55,6 @@ class _Attribution:
 
 class _Resolver:
     def __call__(self, doc: Doc) -> Doc:
-        from ..resolve.coref import DocumentEntities
-
         ents = DocumentEntities(doc._.toks, lexicon.load())
         doc._.speakers = [(ents.resolve(a.speaker), ents.resolve(a.addressee)) for a in doc._.attributions]
         return doc

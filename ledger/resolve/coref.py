@@ -78,7 +78,7 @@ class DocumentEntities:
     def resolve(self, np: NP | None) -> Mention | None:
         if np is None:
             return None
-        t, lex = self.t, self.lex
+        t = self.t
         s, e = t.start[np.start], t.end[np.end - 1]
         text = t.text[s:e]
         role = t.span_text(*np.role) if np.role else None
@@ -134,7 +134,6 @@ class DocumentEntities:
         return self._person(np, s, bare, head)
 
     def _person(self, np: NP, s: int, name: str, head: str) -> Entity:
-        t = self.t
         if len(name.split()) >= 2:
             for _, ent in self.persons:
                 if ent.name == name:

@@ -10,9 +10,11 @@ from .pronouns import is_pronoun
 def build_speakers(claims: Iterable[Claim]) -> list[Speaker]:
     speakers: dict[str, Speaker] = {}
     for c in claims:
-        if not c.speaker_id or not c.speaker:
+        if not c.speaker_id:
             continue
-        sp = speakers.setdefault(c.speaker_id, Speaker(id=c.speaker_id, name=c.speaker, type=c.speaker_type))
+        # every speaker_id gets a row, so a claim's foreign key always resolves
+        sp = speakers.setdefault(c.speaker_id, Speaker(id=c.speaker_id, name=c.speaker or c.speaker_id,
+                                                       type=c.speaker_type))
         for alias in (c.speaker, c.speaker_mention.text if c.speaker_mention else None):
             if alias and not is_pronoun(alias) and alias not in sp.aliases:
                 sp.aliases.append(alias)

@@ -72,7 +72,7 @@ def ingest_article(db: sqlite_utils.Database, article: Article, claims: list[Cla
         db.table("articles").upsert(
             {**to_row(article), "claim_count": len(claims), "extractor": extractor,
              "ingested_at": utcnow()}, pk="id")
-        speakers = _speakers_for(claims)
+        speakers = build_speakers(claims)
         _upsert_speakers(db, speakers)
         db.table("claims").insert_all((to_row(c) for c in claims), pk="id")
         db.table("speaker_aliases").insert_all(
@@ -86,17 +86,6 @@ def _speaker_ids(db: sqlite_utils.Database, article_id: str) -> set[str]:
     return {r[0] for r in db.execute(
         "select distinct speaker_id from claims where article_id = ? and speaker_id is not null",
         [article_id])}
-
-
-def _speakers_for(claims: list[Claim]) -> list[Speaker]:
-    """build_speakers, plus a bare row for any speaker_id it skipped (a claim's foreign key
-    must always resolve)."""
-    speakers = {s.id: s for s in build_speakers(claims)}
-    for c in claims:
-        if c.speaker_id and c.speaker_id not in speakers:
-            speakers[c.speaker_id] = Speaker(id=c.speaker_id, name=c.speaker or c.speaker_id,
-                                             type=c.speaker_type)
-    return list(speakers.values())
 
 
 def _upsert_speakers(db: sqlite_utils.Database, speakers: list[Speaker]) -> None:

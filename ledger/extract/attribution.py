@@ -41,15 +41,16 @@ class Attribution:
 def find_cues(t: Toks, lex: Lexicon, a: int, b: int) -> list[tuple[int, int, Cue]]:
     """Longest cue match at each token, outside quotations."""
     out = []
+    low, qid, widths, cues = t.low, t.qid, lex.cue_widths, lex.cues
     i = a
     while i < b:
         hit = None
-        if t.qid[i] < 0:
-            for width in (4, 3, 2, 1):
+        ws = widths.get(low[i])  # most tokens start no cue: one dict look-up each
+        if ws is not None and qid[i] < 0:
+            for width in ws:
                 if i + width > b:
                     continue
-                form = " ".join(t.low[i:i + width])
-                cue = lex.cues.get(form)
+                cue = cues.get(" ".join(low[i:i + width]))
                 if cue is not None:
                     hit = (i, i + width, cue)
                     break

@@ -28,8 +28,8 @@ def _kind(att: Attribution, quotes: list[tuple[int, int]]) -> str:
 
 
 def doc_to_claims(doc: Doc, article: Article) -> list[Claim]:
-    text = doc.text
     t = doc._.toks
+    text = t.text
     claims = []
     for att, (who, to) in zip(doc._.attributions, doc._.speakers):
         s, e = att.start, att.end

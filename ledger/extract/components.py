@@ -2,6 +2,8 @@
 layer; the rules themselves are plain functions in the sibling modules."""
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -12,6 +14,8 @@ from .quotes import find_quotes
 from .sentences import split_sentences
 from .tokens import Toks
 
+TEXT_KEY = "ledger_text"
+
 for _name in ("quotes", "toks", "cues", "attributions", "speakers"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
@@ -19,8 +23,12 @@ for _name in ("quotes", "toks", "cues", "attributions", "speakers"):
 
 class _Quotes:
     def __call__(self, doc: Doc) -> Doc:
-        doc._.quotes = find_quotes(doc.text)
-        doc._.toks = Toks(doc, doc._.quotes)
+        # the caller may hand over the string it tokenised: doc.text rebuilds it token by token
+        text = doc.user_data.pop(TEXT_KEY, None)
+        if text is None or (len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text)):
+            text = doc.text
+        doc._.quotes = find_quotes(text)
+        doc._.toks = Toks(doc, doc._.quotes, text)
         return doc
 
 
@@ -32,10 +40,13 @@ class _Sentences:
         t = doc._.toks
         sents = split_sentences(t, lexicon.load())
         t.set_sents(sents)
-        if self.set_sent_starts:
-            # a trained parser sets its own boundaries; ours are for attribution units
-            for k, (a, _) in enumerate(sents):
-                doc[a].is_sent_start = True
+        if self.set_sent_starts and t.n:
+            # a trained parser sets its own boundaries; ours are for attribution units. One
+            # array write: setting is_sent_start token by token rescans the Doc each time.
+            starts = numpy.full((t.n, 1), -1, dtype="int64")
+            for a, _ in sents:
+                starts[a, 0] = 1
+            doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
 
 

@@ -19,6 +19,7 @@ class Cue:
 @dataclass
 class Lexicon:
     cues: dict[str, Cue]
+    cue_widths: dict[str, tuple[int, ...]]  # first word → widths of the cues it starts, longest first
     titles: set[str]  # lower-cased, possibly several words
     title_words: set[str]  # the one-word titles
     source_nouns: dict[str, str]  # lower-cased head noun → anonymous | group
@@ -79,7 +80,12 @@ def load() -> Lexicon:
         if last.isalpha() and last not in g["np_connectors"] and last not in ("with", "about", "at", "by"):
             source_nouns.setdefault(last, kind)
     org_words = {w.lower() for w in _lines("organization_words.txt")}
-    return Lexicon(cues, titles, title_words, source_nouns, org_words, g)
+    widths: dict[str, set[int]] = {}
+    for form in cues:
+        words = form.split(" ")
+        widths.setdefault(words[0], set()).add(len(words))
+    cue_widths = {w: tuple(sorted(n, reverse=True)) for w, n in widths.items()}
+    return Lexicon(cues, cue_widths, titles, title_words, source_nouns, org_words, g)
 
 
 def _inflections(lemma: str) -> list[str]:

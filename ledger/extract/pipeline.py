@@ -6,9 +6,10 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
-from . import components  # noqa: F401  (registers the factories)
+from .components import TEXT_KEY  # importing it registers the factories
 from .claims import doc_to_claims
 from ..models import Article, Claim
 
@@ -44,4 +45,13 @@ def load_pipeline(model: str | None = None) -> Language:
 
 def extract_claims(article: Article, nlp: Language | None = None) -> list[Claim]:
     nlp = nlp or load_pipeline()
-    return doc_to_claims(nlp(article.text), article)
+    return doc_to_claims(process(nlp, article.text), article)
+
+
+def process(nlp: Language, text: str) -> Doc:
+    """nlp(text), handing the string to our components so they need not rebuild it."""
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc

@@ -1,6 +1,7 @@
 """A flat, read-only view of a Doc's tokens for the rules: plain lists are cheap to index."""
 from __future__ import annotations
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
 from .quotes import QUOTE_MARKS
@@ -11,14 +12,18 @@ SENT_END = {".", "!", "?", "...", "…"}
 class Toks:
     __slots__ = ("doc", "text", "n", "txt", "low", "start", "end", "qid", "quotes", "sents", "sent_of")
 
-    def __init__(self, doc: Doc, quotes: list[tuple[int, int]]):
+    def __init__(self, doc: Doc, quotes: list[tuple[int, int]], text: str | None = None):
         self.doc = doc
-        self.text = doc.text
+        # doc.text rebuilds the string token by token: take it once (or from the caller)
+        self.text = text = doc.text if text is None else text
         self.n = len(doc)
-        self.txt = [t.text for t in doc]
-        self.low = [t.lower_ for t in doc]
-        self.start = [t.idx for t in doc]
-        self.end = [t.idx + len(t.text) for t in doc]
+        # one array read instead of a Token object per token per attribute (the pipeline's
+        # largest cost otherwise)
+        arr = doc.to_array([IDX, LENGTH]).tolist() if self.n else []
+        self.start = [r[0] for r in arr]
+        self.end = [r[0] + r[1] for r in arr]
+        self.txt = [text[s:e] for s, e in zip(self.start, self.end)]
+        self.low = [w.lower() for w in self.txt]
         self.quotes = quotes
         # qid[i]: index of the quotation token i lies in (marks included), or -1
         self.qid = [-1] * self.n

@@ -66,6 +66,39 @@ def schemas(out_dir):
         click.echo(out / f"{name}.json")
 
 
+@cli.command("eval")
+@click.argument("gold", type=click.Path())
+@click.option("--model", default=None, help="An installed spaCy pipeline to use as the base")
+@click.option("--subset", type=click.Choice(["all", "quoted"]), default="all", show_default=True,
+              help="quoted: only gold whose content holds a quotation mark (as score.py)")
+@click.option("--split", help="Only gold documents of this split")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print score.py's JSON object only (--errors then goes to stderr)")
+@click.option("--errors", "n_errors", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Also list the N worst misses and the N worst false claims")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the first N documents")
+def eval_(gold, model, subset, split, as_json, n_errors, limit):
+    """Run the extractor over GOLD (JSONL, the format ../shared/eval/score.py reads) and score
+    it exactly as score.py does, with a breakdown by case."""
+    from .evaluate import GoldError, evaluate, predict, read_gold
+    from .evaluate import report
+
+    try:
+        docs = read_gold(gold, split=split, limit=limit)
+    except GoldError as e:
+        raise click.ClickException(str(e))
+    ev = evaluate(docs, predict(docs, _pipeline(model), extract=extract_claims), subset)
+    if as_json:
+        click.echo(json.dumps(ev.figures))
+    else:
+        click.echo("\n".join(report.figures_lines(ev.figures) + report.breakdown_lines(ev.breakdown())))
+    warning = report.warning_line(ev.figures)
+    if warning:
+        click.echo(warning, err=True)
+    if n_errors:
+        click.echo("\n".join(report.errors_lines(ev, n_errors)), err=as_json)
+
+
 # --- the ledger database: ingest, export, serve, metadata ----------------------------------
 
 # Below this many input files a progress bar only shows if the batch turns out slow.

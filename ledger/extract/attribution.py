@@ -9,13 +9,18 @@ from dataclasses import dataclass
 
 from .lexicon import Cue, Lexicon
 from .sentences import is_heading
-from .speakers import NP, np_after, speaker_before_cue, split_role
+from .speakers import NP, loose_subject, np_after, speaker_before_cue, split_role
 from .tokens import SENT_END, Toks
 
 MAX_TAIL = 10  # tokens between the content's comma and the end of "…, the source added in a statement."
 ASKED_OPENERS = {"whether", "if", "what", "how", "why", "who", "which", "about", "when", "where"}
 # A cue with any object ("endorsed Trump") makes a claim only when the word is reliably a cue
 NP_FRAME_MIN_PRECISION = 0.4
+# cue classes whose speaker may be a subject found by `loose_subject`
+# ", adding that …" ends the content before it; ", considering …" belongs to it
+PARTICIPLE_CUT_CLASSES = ("speech", "belief", "intention")
+LOOSE_SUBJECT_CLASSES = ("speech", "belief", "intention")
+LOOSE_SUBJECT_MIN_PRECISION = 0.3
 TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
 
 
@@ -205,7 +210,7 @@ def _content_end(t: Toks, lex: Lexicon, k: int, b: int) -> int:
         w = t.low[i]
         if i > k and _after_comma(t, i):
             cue = lex.cues.get(w)
-            if (cue and w.endswith("ing") and cue.cls in ("speech", "belief", "intention")) or \
+            if (cue and w.endswith("ing") and cue.cls in PARTICIPLE_CUT_CLASSES) or \
                     " ".join(t.low[i:i + 2]) == "according to":
                 return i
         if w == "and" and i + 1 < b and i > k + 2:
@@ -235,9 +240,16 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     if cs - a < 3 or cue.cls not in ("speech", "belief", "intention") or t.low[cs].endswith("ing"):
         return None
     np_left = speaker_before_cue(t, cs, a, lex)
-    if np_left is not None:
-        if not (np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1)):
+    if np_left is not None and not (np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1)):
+        # `"…," former presidential candidate Herman Cain said`: the name has words before it
+        np_left = loose_subject(t, cs, a, lex) if _loose_ok(t, cs, cue) else None
+        if np_left is None or not (np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1)):
             return None
+    elif np_left is None and _loose_ok(t, cs, cue) and not _is_tail_left(t, cs - 1):
+        np_left = loose_subject(t, cs, a, lex)
+        if np_left is not None and not (np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1)):
+            np_left = None
+    if np_left is not None:
         speaker, left = np_left, np_left.start - 1
         after = ce
         tells = cue.lemma in lex.g["tell_lemmas"]
@@ -280,9 +292,30 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     # a second quotation after the attribution continues the same claim: "…," X said, "…"
     if rest < b and t.txt[rest] == "," and rest + 1 < b and t.is_open_quote(rest + 1):
         frags.append(t.quotes[t.qid[rest + 1]])
+    elif rest + 1 < b and t.txt[rest] == "," and _continues(t, lex, rest + 1):
+        # "The plan, an inside source said, is to have volunteers …": the sentence goes on
+        frags.extend(_span(t, rest + 1, _content_end(t, lex, rest + 1, b)))
     speaker = split_role(t, speaker, lex)
     return Attribution(frags, (a, b), (cs, ce), cue, speaker=speaker,
                        pattern="direct-tail" if _all_quoted(t, frags) else "tail")
+
+
+def _loose_ok(t: Toks, cs: int, cue: Cue) -> bool:
+    """A subject without a name is trusted only before a cue that is reliably a verb."""
+    return cue.cls in LOOSE_SUBJECT_CLASSES and cue.precision >= LOOSE_SUBJECT_MIN_PRECISION \
+        and (cue.cls == "speech" or not t.low[cs].endswith("ing"))
+
+
+def _continues(t: Toks, lex: Lexicon, k: int) -> bool:
+    """After "…, X said," the words at k carry on the statement (not a participle, a relative
+    clause, "according to" or an apposition)."""
+    w = t.low[k]
+    if t.qid[k] >= 0 or t.is_punct(k) or w in ("who", "which", "whose", "whom", "according", "as", "and", "but"):
+        return False
+    cue = lex.cues.get(w)
+    if cue is not None and w.endswith("ing"):
+        return False
+    return w not in lex.title_words and not (w in lex.g["determiners"] and k + 1 < t.n and t.low[k + 1] in lex.title_words)
 
 
 def _inverted_np(t: Toks, lex: Lexicon, start: int, b: int) -> NP | None:
@@ -329,8 +362,8 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         if main is None:
             return None
         speaker, pattern = main.speaker, "participle"
-    elif speaker is None and cs - 1 > a and t.low[cs - 1] == "and" and cue.cls in ("speech", "belief", "intention") \
-            and not t.low[cs].endswith("ing"):
+    elif speaker is None and cs - 1 > a and t.low[cs - 1] in ("and", "but", "then") \
+            and cue.cls in ("speech", "belief", "intention") and not t.low[cs].endswith("ing"):
         # "Flake stated that … and called for …": a second claim by the same speaker
         main = next((p for p in reversed(prior) if p.sent == (a, b) and p.speaker is not None
                      and p.end <= t.start[cs]), None)
@@ -346,7 +379,9 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     elif speaker is None and t.low[cs].endswith("ing") and cs - a <= 2 and (cs == a or t.low[a] in lex.g["participle_openers"]):
         pattern = "preposed"  # "While indicating that …, X warned …": see _link_preposed
     elif speaker is None:
-        return None
+        speaker = loose_subject(t, cs, a, lex) if _loose_ok(t, cs, cue) else None
+        if speaker is None:
+            return None
     if speaker is not None and speaker.pronoun and t.low[speaker.start] == "it" and cue.cls != "speech":
         return None  # "it seems", "it appears": no one speaks
     k = ce
@@ -384,6 +419,9 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         elif k < b and (lemma in lex.g["bare_clause_lemmas"] or cue.cls == "belief") \
                 and lemma not in lex.g["no_bare_clause_lemmas"] and _starts_clause(t, lex, k):
             kind = "clause"
+        elif k < b and speaker is not None and not speaker.pronoun and cue.cls in ("perception", "speech", "belief") \
+                and t.low[speaker.end - 1] in lex.g["inanimate_sources"] and _starts_clause(t, lex, k):
+            kind = "clause"  # "FEC records show he backed …", "A new poll found Clinton ahead"
         elif k < b and lemma in lex.g["np_complement_lemmas"] and _quote_before(t, k, _content_end(t, lex, k, b)):
             kind = "clause"  # "Flake highlighted the "useful role" played by Turkey"
         elif k < b and lemma in lex.g["np_complement_free_lemmas"]:

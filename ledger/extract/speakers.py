@@ -9,6 +9,8 @@ from .tokens import Toks
 
 MAX_NP = 12
 MAX_APPOSITION = 25
+MAX_SUBJECT = 14  # words in a subject found by `loose_subject`
+DASHES = ("—", "–", "--")
 
 
 @dataclass
@@ -151,3 +153,41 @@ def split_role(t: Toks, np: NP, lex: Lexicon) -> NP:
         return np
     role_start = np.start + (1 if t.low[np.start] in lex.g["determiners"] else 0)
     return NP(name_start, np.end, role=np.role or (role_start, last_title + 1))
+
+
+def loose_subject(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
+    """Fallback when `speaker_before_cue` finds no name-like phrase: the words between the
+    clause's opening (sentence start, a comma, a conjunction) and the cue, when they look like a
+    noun phrase — "An earlier report in a New Hampshire paper said", "Even the organizer of a
+    pro-Trump rally said", "Insiders in the next two states — Nevada and South Carolina —
+    said". A dashed or bracketed aside just before the cue is stepped over."""
+    i = cue
+    while i - 1 >= lo and t.low[i - 1] in lex.g["skip_before_cue"]:
+        i -= 1
+    end = i
+    if i - 1 >= lo and (t.txt[i - 1] in DASHES or t.txt[i - 1] == ")"):
+        opener = "(" if t.txt[i - 1] == ")" else t.txt[i - 1]
+        k = i - 2
+        while k >= lo and i - k <= MAX_APPOSITION and t.txt[k] != opener:
+            k -= 1
+        if k < lo or t.txt[k] != opener:
+            return None
+        i = end = k
+    j = i
+    while j - 1 >= lo and end - (j - 1) <= MAX_SUBJECT:
+        k = j - 1
+        if t.qid[k] >= 0 or t.txt[k] in (",", ";", ":", "(", ")") or t.txt[k] in DASHES \
+                or t.low[k] in lex.g["subject_stops"] or t.txt[k] in (".", "!", "?"):
+            break
+        j = k
+    else:
+        if j - 1 >= lo:
+            return None  # ran out of room: too long to be a subject
+    if j >= end or t.low[j] in lex.g["clause_blockers"] or t.low[j] in lex.g["not_speakers"]:
+        return None
+    if not any(_is_name_token(t, x, lex) or t.low[x] in lex.g["determiners"]
+               or t.low[x] in lex.g["inanimate_sources"] for x in range(j, end)):
+        return None
+    if t.is_punct(end - 1) or t.low[end - 1] in lex.g["np_connectors"]:
+        return None
+    return NP(j, end)

@@ -268,10 +268,11 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     else:
         return None
     rest = after
-    while rest < b and rest - after <= MAX_TAIL and t.txt[rest] not in SENT_END and t.txt[rest] != "," \
-            and t.qid[rest] < 0 and t.low[rest] != "that":
+    quoted_left = t.is_close_quote(left) and t.text[:t.end[left]].rstrip("\"”'»").endswith((",", "?", "!"))
+    while rest < b and (quoted_left or rest - after <= MAX_TAIL) and t.txt[rest] not in SENT_END \
+            and t.txt[rest] != "," and t.qid[rest] < 0 and (quoted_left or t.low[rest] != "that"):
         rest += 1
-    if rest < b and (t.low[rest] == "that" or rest - after > MAX_TAIL):
+    if rest < b and not quoted_left and (t.low[rest] == "that" or rest - after > MAX_TAIL):
         return None
     if rest + 1 < b and t.txt[rest] in (",", ":") and t.is_open_quote(rest + 1) and not t.is_close_quote(left):
         return None  # "Referring to …, Flake said, "…"": the quotation is the content
@@ -310,7 +311,8 @@ def _continues(t: Toks, lex: Lexicon, k: int) -> bool:
     """After "…, X said," the words at k carry on the statement (not a participle, a relative
     clause, "according to" or an apposition)."""
     w = t.low[k]
-    if t.qid[k] >= 0 or t.is_punct(k) or w in ("who", "which", "whose", "whom", "according", "as", "and", "but"):
+    if t.qid[k] >= 0 or t.is_punct(k) or w in ("who", "which", "whose", "whom", "according") \
+            or w in lex.g["subject_stops"] or w in lex.g["clause_blockers"]:
         return False
     cue = lex.cues.get(w)
     if cue is not None and w.endswith("ing"):

@@ -86,9 +86,41 @@ def attribute(t: Toks, lex: Lexicon, cues: list[list] | None = None) -> list[Att
             prev.fragments.append(q)
             prev.sent = (prev.sent[0], b)
             continue
+        if not here:
+            here = _bare(t, lex, k, a, b, sent_cues, prev is None and k > 0 and not found_in(found, t.sents[k - 1]))
         found.extend(here)
         prev = here[-1] if here else None
     return found
+
+
+def found_in(found: list[Attribution], sent: tuple[int, int]) -> bool:
+    return bool(found) and found[-1].sent[1] >= sent[1]
+
+
+def _bare(t: Toks, lex: Lexicon, k: int, a: int, b: int, cues, prev_free: bool) -> list[Attribution]:
+    """A sentence that is only a speaker and a cue takes the quotation beside it:
+    `“… missing.” Trump said.` (the one before) and `Bystrom agreed: “…”` / `Bystrom agreed.
+    “…”` (the one after)."""
+    if len(cues) != 1 or cues[0][2].cls not in ("speech", "belief"):
+        return []
+    cs, ce, cue = cues[0]
+    end = b - 1 if t.txt[b - 1] in SENT_END or t.txt[b - 1] == ":" else b
+    if end - ce > 6 or any(t.qid[i] >= 0 for i in range(a, b)) or (ce < end and t.low[ce] not in lex.g["tail_followers"]):
+        return []
+    speaker = speaker_before_cue(t, cs, a, lex)
+    if speaker is None or speaker.start != a:
+        speaker = loose_subject(t, cs, a, lex)
+    if speaker is None or speaker.start > a + 1:
+        return []
+    q = None
+    colon = t.txt[b - 1] == ":"
+    if not colon and prev_free and _only_quote(t, *t.sents[k - 1]):
+        q = t.quotes[t.qid[t.sents[k - 1][0]]]
+    elif k + 1 < len(t.sents) and _only_quote(t, *t.sents[k + 1]):
+        q = t.quotes[t.qid[t.sents[k + 1][0]]]
+    if q is None:
+        return []
+    return [Attribution([q], (a, b), (cs, ce), cue, speaker=split_role(t, speaker, lex), pattern="direct-bare")]
 
 
 def _only_quote(t: Toks, a: int, b: int) -> bool:
@@ -301,6 +333,24 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
                        pattern="direct-tail" if _all_quoted(t, frags) else "tail")
 
 
+def _sentence_subject(t: Toks, lex: Lexicon, a: int, limit: int) -> NP | None:
+    """The subject of the sentence's main clause, when it opens the sentence ("Trump …") or
+    follows an introductory phrase and its comma ("In a press conference, Trump …"); it must be
+    followed by a word, not a comma (so not an apposition or a list)."""
+    start = a
+    if t.low[a] in lex.g["clause_blockers"] or t.low[a] in lex.g["participle_openers"] or t.low[a] in ("but", "and", "yet"):
+        start = next((i + 1 for i in range(a, min(limit, a + 15)) if t.txt[i] == "," and t.qid[i] < 0), -1)
+        if start < 0:
+            return None
+    np = np_after(t, start, limit, lex)
+    if np is None or np.end >= limit or t.is_punct(np.end) or t.qid[np.start] >= 0 \
+            or t.low[np.end] in lex.g["clause_blockers"]:
+        return None
+    if np.pronoun and t.low[np.start] not in lex.g["pronoun_subjects"]:
+        return None
+    return np
+
+
 def _loose_ok(t: Toks, cs: int, cue: Cue) -> bool:
     """A subject without a name is trusted only before a cue that is reliably a verb."""
     return cue.cls in LOOSE_SUBJECT_CLASSES and cue.precision >= LOOSE_SUBJECT_MIN_PRECISION \
@@ -355,15 +405,24 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     """Speaker first: `Kirby said that …`, `Fidan told Blinken that …`, `Flake said, "…"`,
     `Sanders vowed to …`, and participial continuations `…, adding that …`."""
     pattern = None
+    guessed = False  # the speaker is the sentence's subject, not a phrase next to the cue
     speaker = speaker_before_cue(t, cs, a, lex)
     participle = t.low[cs].endswith("ing") and _after_comma(t, cs)
     if speaker is None and participle:
         # ", adding that …": the speaker of the claim this clause continues
         main = next((p for p in reversed(prior) if p.sent == (a, b) and p.speaker is not None
                      and p.start < t.start[cs]), None)
-        if main is None:
+        if main is not None:
+            speaker, pattern = main.speaker, "participle"
+        elif cue.cls == "speech" or cue.precision >= NP_FRAME_MIN_PRECISION:
+            # "Trump launched an attack on Obama, calling him …": the sentence's subject
+            speaker = _sentence_subject(t, lex, a, cs)
+            if speaker is None:
+                return None
+            speaker, pattern = split_role(t, speaker, lex), "participle"
+            guessed = True
+        else:
             return None
-        speaker, pattern = main.speaker, "participle"
     elif speaker is None and cs - 1 > a and t.low[cs - 1] in ("and", "but", "then") \
             and cue.cls in ("speech", "belief", "intention") and not t.low[cs].endswith("ing"):
         # "Flake stated that … and called for …": a second claim by the same speaker
@@ -429,6 +488,7 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         elif k < b and lemma in lex.g["np_complement_free_lemmas"]:
             kind = "clause"
         elif k < b and cue.precision >= NP_FRAME_MIN_PRECISION and not t.is_punct(k) and speaker is not None \
+                and (not guessed or _quote_before(t, k, _content_end(t, lex, k, b))) \
                 and lemma not in lex.g["np_frame_excluded_lemmas"] and t.low[k] not in lex.g["reflexives"]:
             kind = "clause"  # "Christie endorsed Trump", "Sanders announced his resignation"
     if kind is None:

@@ -14,21 +14,38 @@ _MARKS = re.compile(r"''|[\"“”«»„\n]")
 def find_quotes(text: str) -> list[tuple[int, int]]:
     """(start, end) character spans of quotations, marks included.
 
-    A straight mark opens when nothing is open and closes otherwise. A mark left open at the
-    end of its paragraph makes no span: it is either a stray mark or a quotation that runs on
-    into the next paragraph, and treating the rest of the paragraph as quoted would hide every
-    cue in it.
+    A straight mark opens when nothing is open and closes otherwise. A quotation still open at
+    the end of its paragraph runs on when the next paragraph opens with a quotation mark (the
+    newspaper convention for a quotation of several paragraphs); a curly quotation closed by a
+    straight mark (`“…," he said`) closes there; anything else left open makes no span: it
+    is a stray mark, and treating the rest of the paragraph as quoted would hide every cue in it.
     """
     spans: list[tuple[int, int]] = []
     open_at = -1
+    straight_close = -1  # inside a curly quotation: the first straight mark that could close it
+    skip_to = -1
     n = len(text)
     for m in _MARKS.finditer(text):
         i = m.start()
+        if i < skip_to:
+            continue
         ch = m.group()
         if ch == DOUBLE_APOSTROPHE:
             ch = STRAIGHT  # behaves like a straight mark
         if ch == "\n":
-            open_at = -1
+            if open_at < 0:
+                continue
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            nxt = text[j:j + 2]
+            if j < n and (nxt[:1] in OPENING or nxt[:1] == STRAIGHT or nxt == DOUBLE_APOSTROPHE) \
+                    and (straight_close < 0 or text[open_at] == STRAIGHT):
+                skip_to = j + (2 if nxt == DOUBLE_APOSTROPHE else 1)  # the quotation runs on
+                continue
+            if straight_close >= 0:
+                spans.append((open_at, straight_close + 1))
+            open_at = straight_close = -1
             continue
         if open_at < 0:
             if ch in CLOSING:
@@ -37,11 +54,18 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             if ch == STRAIGHT and nxt.isspace() and i > 0 and not text[i - 1].isspace():
                 continue  # a straight mark that can only close: stray
             open_at = i
+            straight_close = -1
         else:
             if ch in OPENING and text[open_at] in OPENING:
                 continue  # nested opening curly mark: we track the outer quotation only
             if ch == STRAIGHT and text[open_at] in OPENING:
-                continue  # an inner straight mark inside a curly quotation
+                # an inner straight mark inside a curly quotation, or its closing mark
+                if straight_close < 0 and i > 0 and not text[i - 1].isspace() \
+                        and (m.end() >= n or not text[m.end()].isalnum()):
+                    straight_close = m.end() - 1
+                continue
             spans.append((open_at, m.end()))
-            open_at = -1
+            open_at = straight_close = -1
+    if open_at >= 0 and straight_close >= 0:
+        spans.append((open_at, straight_close + 1))
     return spans

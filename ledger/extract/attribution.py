@@ -19,7 +19,7 @@ NP_FRAME_MIN_PRECISION = 0.4
 # cue classes whose speaker may be a subject found by `loose_subject`
 # ", adding that …" ends the content before it; ", considering …" belongs to it
 PARTICIPLE_CUT_CLASSES = ("speech", "belief", "intention")
-LOOSE_SUBJECT_CLASSES = ("speech", "belief", "intention")
+LOOSE_SUBJECT_CLASSES = ("speech", "belief", "intention", "perception", "other")
 LOOSE_SUBJECT_MIN_PRECISION = 0.3
 TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
 
@@ -83,7 +83,8 @@ def attribute(t: Toks, lex: Lexicon, cues: list[list] | None = None) -> list[Att
             # a quotation standing alone right after an attributed sentence (in the same or the
             # next paragraph) continues that speaker
             q = next(t.quotes[t.qid[i]] for i in range(a, b) if t.qid[i] >= 0)
-            prev.fragments.append(q)
+            if q not in prev.fragments:
+                prev.fragments.append(q)
             prev.sent = (prev.sent[0], b)
             continue
         if not here:
@@ -462,6 +463,13 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         kind = "quote"
     elif k < b and t.is_open_quote(k):
         kind = "quote"
+    elif nxt == ":" and k + 1 >= b:
+        # "Breitbart News responded:" closing a paragraph, the quotation in the next one
+        q = _quote_after(t, b)
+        if q is None or speaker is None:
+            return None
+        return Attribution([q], (a, b), (cs, ce), cue, speaker=split_role(t, speaker, lex), addressee=addressee,
+                           pattern="direct-head")
     elif nxt == ":":
         k += 1
         kind = "clause"
@@ -511,6 +519,13 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         pattern = "direct-head" if _all_quoted(t, frags) else "head"
         speaker = split_role(t, speaker, lex)
     return Attribution(frags, (a, b), (cs, ce), cue, speaker=speaker, addressee=addressee, pattern=pattern)
+
+
+def _quote_after(t: Toks, b: int) -> tuple[int, int] | None:
+    """The quotation that opens the sentence after token b, if one does."""
+    while b < t.n and t.txt[b].isspace():
+        b += 1
+    return t.quotes[t.qid[b]] if b < t.n and t.is_open_quote(b) else None
 
 
 def _has_cue(t, lex, a, b) -> bool:

@@ -21,6 +21,7 @@ NP_FRAME_MIN_PRECISION = 0.4
 PARTICIPLE_CUT_CLASSES = ("speech", "belief", "intention")
 LOOSE_SUBJECT_CLASSES = ("speech", "belief", "intention", "perception", "other")
 LOOSE_SUBJECT_MIN_PRECISION = 0.3
+CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
 TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
 
 
@@ -153,6 +154,17 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
                 if frags:
                     out.append(Attribution(frags, (a, b), (cs, ce), cue, pattern="passive"))
                     used.add(cs)
+    # 2b. no one speaks, the writer hedges: "the Trump team appeared paralyzed", "X reportedly
+    # considered a run": the clause is the content, with no source
+    for (cs, ce, cue) in cues:
+        if cs not in used and cue.lemma in lex.g["impersonal_lemmas"] and cue.precision >= NP_FRAME_MIN_PRECISION:
+            start = cs
+            while start > a and not (t.qid[start - 1] < 0 and t.txt[start - 1] in CLAUSE_BREAKS):
+                start -= 1
+            frags = _span(t, start, _content_end(t, lex, ce, b))
+            if frags and start < cs:
+                out.append(Attribution(frags, (a, b), (cs, ce), cue, pattern="impersonal"))
+                used.add(cs)
     # 3. "Asked whether …, 72 percent said …": the question put to someone
     if cues and cues[0][0] == a and t.low[a] == "asked" and a + 1 < b and t.low[a + 1] in ASKED_OPENERS:
         j = a + 1
@@ -546,7 +558,8 @@ def _starts_clause(t: Toks, lex: Lexicon, k: int) -> bool:
 
 def _according(t, lex, a, b, cs, ce, cue) -> Attribution | None:
     """`…, according to X.` and `According to X, …`."""
-    np = np_after(t, ce, b, lex)
+    # whatever follows "according to" is the source, named or not ("the summary", "early returns")
+    np = _inverted_np(t, lex, ce, b)
     if np is None:
         return None
     np_end = np.end

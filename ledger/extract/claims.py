@@ -8,7 +8,8 @@ from ..resolve.ids import speaker_id
 from .attribution import Attribution
 
 CONFIDENCE = {"direct-head": 0.9, "direct-tail": 0.9, "according": 0.8, "head": 0.75, "tail": 0.7,
-              "participle": 0.7, "preposed": 0.6, "passive": 0.5}
+              "participle": 0.7, "preposed": 0.6, "passive": 0.5,
+              "impersonal": 0.4}
 
 
 def _span(text: str, s: int, e: int) -> Span:

@@ -21,6 +21,7 @@ NP_FRAME_MIN_PRECISION = 0.4
 PARTICIPLE_CUT_CLASSES = ("speech", "belief", "intention")
 LOOSE_SUBJECT_CLASSES = ("speech", "belief", "intention", "perception", "other")
 LOOSE_SUBJECT_MIN_PRECISION = 0.3
+MAX_OPENING_PHRASE = 16  # words in "In a … poll released Monday,"
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
 TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
 
@@ -182,8 +183,28 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
         if att:
             out.append(att)
             used.add(cs)
+    if not out:
+        att = _in_source(t, lex, a, b)
+        if att:
+            out.append(att)
     out.sort(key=lambda x: x.start)
     return _drop_overlaps(_link_preposed(t, out))
+
+
+def _in_source(t: Toks, lex: Lexicon, a: int, b: int) -> Attribution | None:
+    """`In a Quinnipiac poll released Monday, 50 percent chose Clinton`: a document or survey
+    named in an opening phrase is the source of the rest."""
+    if t.low[a] != "in" or t.qid[a] >= 0:
+        return None
+    j = a + 1
+    while j < b and j - a <= MAX_OPENING_PHRASE and not (t.txt[j] == "," and t.qid[j] < 0):
+        j += 1
+    if j >= b or j - a > MAX_OPENING_PHRASE or not any(t.low[x] in lex.g["document_sources"] for x in range(a + 1, j)):
+        return None
+    frags = _span(t, j + 1, _content_end(t, lex, j + 1, b))
+    if not frags:
+        return None
+    return Attribution(frags, (a, b), (a, a + 1), None, speaker=NP(a + 1, j), pattern="in-source")
 
 
 def _link_preposed(t: Toks, atts: list[Attribution]) -> list[Attribution]:

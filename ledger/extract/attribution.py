@@ -158,7 +158,8 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
     # 2b. no one speaks, the writer hedges: "the Trump team appeared paralyzed", "X reportedly
     # considered a run": the clause is the content, with no source
     for (cs, ce, cue) in cues:
-        if cs not in used and cue.lemma in lex.g["impersonal_lemmas"] and cue.precision >= NP_FRAME_MIN_PRECISION:
+        if cs not in used and cue.lemma in lex.g["impersonal_lemmas"] and cue.precision >= NP_FRAME_MIN_PRECISION \
+                and not (ce < b and t.low[ce] != "to" and t.low[ce] in lex.g["clause_blockers"]):  # "appeared in the draft"
             start = cs
             while start > a and not (t.qid[start - 1] < 0 and t.txt[start - 1] in CLAUSE_BREAKS):
                 start -= 1

@@ -115,15 +115,16 @@ def _bare(t: Toks, lex: Lexicon, k: int, a: int, b: int, cues, prev_free: bool) 
         speaker = loose_subject(t, cs, a, lex)
     if speaker is None or speaker.start > a + 1:
         return []
-    q = None
     colon = t.txt[b - 1] == ":"
     if not colon and prev_free and _only_quote(t, *t.sents[k - 1]):
-        q = t.quotes[t.qid[t.sents[k - 1][0]]]
+        other = t.sents[k - 1]
     elif k + 1 < len(t.sents) and _only_quote(t, *t.sents[k + 1]):
-        q = t.quotes[t.qid[t.sents[k + 1][0]]]
-    if q is None:
+        other = t.sents[k + 1]
+    else:
         return []
-    return [Attribution([q], (a, b), (cs, ce), cue, speaker=split_role(t, speaker, lex), pattern="direct-bare")]
+    q = t.quotes[t.qid[other[0]]]
+    return [Attribution([q], (min(a, other[0]), max(b, other[1])), (cs, ce), cue, speaker=split_role(t, speaker, lex),
+                        pattern="direct-bare")]
 
 
 def _only_quote(t: Toks, a: int, b: int) -> bool:
@@ -478,6 +479,8 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         speaker = loose_subject(t, cs, a, lex) if _loose_ok(t, cs, cue) else None
         if speaker is None:
             return None
+    if cue.lemma in lex.g["impersonal_lemmas"]:
+        return None  # a hedge ("appeared to") or a sighting ("appeared on stage"), never a speaker's claim
     if speaker is not None and speaker.pronoun and t.low[speaker.start] == "it" and cue.cls != "speech":
         return None  # "it seems", "it appears": no one speaks
     k = ce
@@ -502,8 +505,8 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         q = _quote_after(t, b)
         if q is None or speaker is None:
             return None
-        return Attribution([q], (a, b), (cs, ce), cue, speaker=split_role(t, speaker, lex), addressee=addressee,
-                           pattern="direct-head")
+        return Attribution([q[0]], (a, q[1]), (cs, ce), cue, speaker=split_role(t, speaker, lex),
+                           addressee=addressee, pattern="direct-head")
     elif nxt == ":":
         k += 1
         kind = "clause"
@@ -555,11 +558,14 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     return Attribution(frags, (a, b), (cs, ce), cue, speaker=speaker, addressee=addressee, pattern=pattern)
 
 
-def _quote_after(t: Toks, b: int) -> tuple[int, int] | None:
-    """The quotation that opens the sentence after token b, if one does."""
+def _quote_after(t: Toks, b: int) -> tuple[tuple[int, int], int] | None:
+    """The quotation that opens the sentence after token b, if one does, and the end token of
+    that sentence."""
     while b < t.n and t.txt[b].isspace():
         b += 1
-    return t.quotes[t.qid[b]] if b < t.n and t.is_open_quote(b) else None
+    if b >= t.n or not t.is_open_quote(b):
+        return None
+    return t.quotes[t.qid[b]], t.sents[t.sent_of[b]][1]
 
 
 def _has_cue(t, lex, a, b) -> bool:

@@ -16,7 +16,8 @@ def split_sentences(t: Toks, lex: Lexicon) -> list[tuple[int, int]]:
         if t.txt[i].isspace():
             continue
         if "\n" in gap or "\n" in t.txt[i - 1]:
-            starts.append(i)
+            if not (t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1]):  # a quotation over paragraphs: one unit
+                starts.append(i)
             continue
         if _heading_ends_before(t, i):
             starts.append(i)

@@ -358,6 +358,8 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     frags = _span(t, c_start, content_end)
     if not frags:
         return None
+    if content_end - c_start <= 3 and t.low[c_start] in lex.g["clause_blockers"] and not t.is_close_quote(left):
+        return None  # "In 2008, he wanted …": an adverbial, not the content
     # a second quotation after the attribution continues the same claim: "…," X said, "…"
     if rest < b and t.txt[rest] == "," and rest + 1 < b and t.is_open_quote(rest + 1):
         frags.append(t.quotes[t.qid[rest + 1]])
@@ -481,6 +483,8 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
             return None
     if cue.lemma in lex.g["impersonal_lemmas"]:
         return None  # a hedge ("appeared to") or a sighting ("appeared on stage"), never a speaker's claim
+    if ce < b and t.low[ce] in ("by", "as") and t.low[cs].endswith(("ed", "wn")):
+        return None  # "projected by networks", "known as Super Tuesday": a passive or a name
     if speaker is not None and speaker.pronoun and t.low[speaker.start] == "it" and cue.cls != "speech":
         return None  # "it seems", "it appears": no one speaks
     k = ce

@@ -198,4 +198,6 @@ def loose_subject(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
         return None
     if t.is_punct(end - 1) or t.low[end - 1] in lex.g["np_connectors"]:
         return None
+    if any(t.low[x] in lex.g["aux_verbs"] and t.txt[x] not in ("’s", "'s") for x in range(j, end)):
+        return None  # "the poll was conducted", "has at times been …": a clause, not a subject
     return NP(j, end)

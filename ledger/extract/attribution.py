@@ -358,7 +358,7 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     frags = _span(t, c_start, content_end)
     if not frags:
         return None
-    if content_end - c_start <= 3 and t.low[c_start] in lex.g["clause_blockers"] and not t.is_close_quote(left):
+    if content_end - c_start <= 6 and t.low[c_start] in lex.g["clause_blockers"] and not t.is_close_quote(left):
         return None  # "In 2008, he wanted …": an adverbial, not the content
     # a second quotation after the attribution continues the same claim: "…," X said, "…"
     if rest < b and t.txt[rest] == "," and rest + 1 < b and t.is_open_quote(rest + 1):
@@ -399,6 +399,8 @@ def _continues(t: Toks, lex: Lexicon, k: int) -> bool:
     """After "…, X said," the words at k carry on the statement (not a participle, a relative
     clause, "according to" or an apposition)."""
     w = t.low[k]
+    if w == "that":
+        return True  # "It's a reminder, Rogers said, that …"
     if t.qid[k] >= 0 or t.is_punct(k) or w in ("who", "which", "whose", "whom", "according") \
             or w in lex.g["subject_stops"] or w in lex.g["clause_blockers"]:
         return False
@@ -548,7 +550,8 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         frags = [q]
         # stop at the quote unless the sentence goes on inside the same statement
         after = _tok_at(t, end, k, b)
-        if after < b and t.txt[after] not in SENT_END and t.txt[after] != "," and t.low[after] not in ("which", "who"):
+        if after < b and t.txt[after] not in SENT_END and t.txt[after] != "," and t.low[after] not in ("which", "who") \
+                and t.low[after] not in lex.g["subject_stops"]:  # "…,” when asked whether …"
             e = _content_end(t, lex, after, b)
             frags = _span(t, k, e)
     else:

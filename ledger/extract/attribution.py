@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .lexicon import Cue, Lexicon
 from .sentences import is_heading
-from .speakers import NP, loose_subject, np_after, speaker_before_cue, split_role
+from .speakers import MAX_NP, NP, skip_adverbs, loose_subject, np_after, speaker_before_cue, split_role
 from .tokens import SENT_END, Toks
 
 MAX_TAIL = 10  # tokens between the content's comma and the end of "…, the source added in a statement."
@@ -185,12 +185,50 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
         if att:
             out.append(att)
             used.add(cs)
+    for (cs, ce, cue) in cues:
+        if cs not in used and not any(o.cue and o.cue[0] == cs for o in out):
+            att = _as_source(t, lex, a, b, cs, ce, cue)
+            if att:
+                out = [o for o in out if not (o.cue and o.cue[0] == cs)]
+                out.append(att)
     if not out:
         att = _in_source(t, lex, a, b)
         if att:
             out.append(att)
     out.sort(key=lambda x: x.start)
     return _drop_overlaps(_link_preposed(t, out))
+
+
+def _as_source(t: Toks, lex: Lexicon, a: int, b: int, cs: int, ce: int, cue: Cue) -> Attribution | None:
+    """`As Joel Pollak observed, the biggest victor was …` and `…, as Clinton supporters point
+    out.`: "as" opens the attribution and a comma parts it from the content."""
+    if cue.cls not in ("speech", "belief", "perception"):
+        return None
+    i = cs
+    while i - 1 >= a and i > cs - MAX_NP and t.low[i - 1] != "as" and t.qid[i - 1] < 0 \
+            and t.txt[i - 1] not in (",", ";", ":") and t.txt[i - 1] not in SENT_END:
+        i -= 1
+    if i - 1 < a or t.low[i - 1] != "as" or i == cs:
+        return None
+    as_at = i - 1
+    speaker = NP(i, skip_adverbs(t, cs, i, lex))
+    if speaker.end <= speaker.start:
+        return None
+    k = ce
+    while k < b and t.low[k] in ("out", "before", "earlier", "previously", "recently", "last", "week", "year", "month"):
+        k += 1
+    if as_at == a or (as_at > a and t.txt[as_at - 1] == "," and all(t.qid[x] < 0 for x in range(a, as_at)) and as_at - a <= 4):
+        # "As X observed, …" (maybe after "Of course,"): the content follows the comma
+        if k >= b or t.txt[k] != ",":
+            return None
+        frags = _span(t, k + 1, _content_end(t, lex, k + 1, b))
+    elif as_at > a and t.txt[as_at - 1] == "," and (k >= b or t.txt[k] in SENT_END):
+        frags = _span(t, a, as_at - 1)  # "…, as Clinton supporters point out."
+    else:
+        return None
+    if not frags:
+        return None
+    return Attribution(frags, (a, b), (cs, ce), cue, speaker=split_role(t, speaker, lex), pattern="as")
 
 
 def _in_source(t: Toks, lex: Lexicon, a: int, b: int) -> Attribution | None:
@@ -358,14 +396,15 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     frags = _span(t, c_start, content_end)
     if not frags:
         return None
-    if content_end - c_start <= 6 and t.low[c_start] in lex.g["clause_blockers"] and not t.is_close_quote(left):
-        return None  # "In 2008, he wanted …": an adverbial, not the content
+    adverbial = content_end - c_start <= 6 and t.low[c_start] in lex.g["clause_blockers"] and not t.is_close_quote(left)
     # a second quotation after the attribution continues the same claim: "…," X said, "…"
     if rest < b and t.txt[rest] == "," and rest + 1 < b and t.is_open_quote(rest + 1):
         frags.append(t.quotes[t.qid[rest + 1]])
     elif rest + 1 < b and t.txt[rest] == "," and _continues(t, lex, rest + 1):
         # "The plan, an inside source said, is to have volunteers …": the sentence goes on
         frags.extend(_span(t, rest + 1, _content_end(t, lex, rest + 1, b)))
+    elif adverbial:
+        return None  # "In 2008, he wanted …": an adverbial, not the content
     speaker = split_role(t, speaker, lex)
     return Attribution(frags, (a, b), (cs, ce), cue, speaker=speaker,
                        pattern="direct-tail" if _all_quoted(t, frags) else "tail")

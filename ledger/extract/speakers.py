@@ -69,7 +69,7 @@ def np_before(t: Toks, end: int, lo: int, lex: Lexicon) -> NP | None:
     return NP(j, i + 1)
 
 
-def _skip_adverbs(t: Toks, i: int, lo: int, lex: Lexicon) -> int:
+def skip_adverbs(t: Toks, i: int, lo: int, lex: Lexicon) -> int:
     """Step left over auxiliaries and adverbs between a speaker and its cue ("has also
     repeatedly said", "famously responded")."""
     while i - 1 >= lo:
@@ -84,7 +84,7 @@ def _skip_adverbs(t: Toks, i: int, lo: int, lex: Lexicon) -> int:
 def speaker_before_cue(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
     """The speaker left of a cue: `Flake (also) said`, `Jeff Flake, the US Ambassador to Turkey,
     expressed`, `officials who vowed`, `Flake, whose term … is ending soon, said`."""
-    i = _skip_adverbs(t, cue, lo, lex)
+    i = skip_adverbs(t, cue, lo, lex)
     if i - 1 >= lo and t.low[i - 1] in ("who", "which"):
         i -= 1
         if i - 1 >= lo and t.txt[i - 1] == ",":
@@ -171,7 +171,7 @@ def loose_subject(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
     noun phrase — "An earlier report in a New Hampshire paper said", "Even the organizer of a
     pro-Trump rally said", "Insiders in the next two states — Nevada and South Carolina —
     said". A dashed or bracketed aside just before the cue is stepped over."""
-    i = _skip_adverbs(t, cue, lo, lex)
+    i = skip_adverbs(t, cue, lo, lex)
     end = i
     if i - 1 >= lo and (t.txt[i - 1] in DASHES or t.txt[i - 1] == ")"):
         opener = "(" if t.txt[i - 1] == ")" else t.txt[i - 1]

@@ -22,7 +22,6 @@ PARTICIPLE_CUT_CLASSES = ("speech", "belief", "intention")
 LOOSE_SUBJECT_CLASSES = ("speech", "belief", "intention", "perception", "other")
 LOOSE_SUBJECT_MIN_PRECISION = 0.3
 MAX_OPENING_PHRASE = 16  # words in "In a … poll released Monday,"
-CONTENT_STOPS_AFTER_COMMA = {"which", "who", "but"}
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
 TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
 
@@ -308,8 +307,7 @@ def _span(t: Toks, a: int, b: int) -> list[tuple[int, int]]:
 
 def _content_end(t: Toks, lex: Lexicon, k: int, b: int) -> int:
     """Where content that starts at k stops: the sentence end, a participial continuation
-    (", adding that …"), ", according to", a coordinated cue verb (" and called for …"), or a
-    relative or contrasting clause after a comma (", who …", ", but …")."""
+    (", adding that …"), ", according to", or a coordinated cue verb (" and called for …")."""
     i = k
     while i < b:
         if t.qid[i] >= 0:
@@ -321,8 +319,6 @@ def _content_end(t: Toks, lex: Lexicon, k: int, b: int) -> int:
             if (cue and w.endswith("ing") and cue.cls in PARTICIPLE_CUT_CLASSES) or \
                     " ".join(t.low[i:i + 2]) == "according to":
                 return i
-        if i > k + 2 and t.txt[i - 1] == "," and t.qid[i - 1] < 0 and w in CONTENT_STOPS_AFTER_COMMA:
-            return i - 1  # ", which …", ", who …", ", but …": the writer's addition, not the content
         if w == "and" and i + 1 < b and i > k + 2:
             cue = lex.cues.get(t.low[i + 1])
             if cue and cue.cls in ("speech", "intention") and t.low[i + 1].endswith("ed") and t.low[i + 2:i + 3] != ["by"]:

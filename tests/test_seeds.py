@@ -239,3 +239,14 @@ def test_claim_ids_are_deterministic_across_processes(claims):
     rows = [json.loads(line) for line in out.splitlines() if line.strip()]
     assert [(r["id"], r["speaker_id"]) for r in rows] == \
         [(c.id, c.speaker_id) for aid in sorted(claims) for c in claims[aid]]
+
+
+def test_every_seed_claim_as_reviewed(claims):
+    """The whole extraction of the seeds, claim by claim, against the reviewed list in
+    tests/fixtures/seeds_claims.tsv (article, speaker, cue, content): a rule change that moves
+    any content boundary or adds or drops a claim shows here and must be reviewed."""
+    path = Path(__file__).parent / "fixtures" / "seeds_claims.tsv"
+    expected = [tuple(line.split("\t")) for line in path.read_text("utf-8").splitlines() if line]
+    got = [(c.article_id, c.speaker or "(no speaker)", c.cue.text if c.cue else "-", c.content.text)
+           for aid in sorted(claims) for c in claims[aid]]
+    assert got == expected

@@ -639,7 +639,10 @@ def _according(t, lex, a, b, cs, ce, cue) -> Attribution | None:
     np_end = np.end
     # the source may carry an apposition: "according to Miller, a spokesman,"
     if cs - a >= 3:
-        frags = _span(t, a, cs)
+        # "(93 percent were white, according to exit polls)": the brackets hold the claim
+        opened = next((x for x in range(cs - 1, a - 1, -1) if t.txt[x] in ("(", ")") and t.qid[x] < 0), None)
+        left = opened + 1 if opened is not None and t.txt[opened] == "(" else a
+        frags = _span(t, left, cs)
         # "One of the decisions, according to a person close to it, is to turn …": both sides
         j = np_end
         while j < b and t.txt[j] != "," and t.txt[j] not in SENT_END and j - np_end < 12:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .lexicon import Cue, Lexicon
 from .sentences import is_heading
-from .speakers import MAX_NP, NP, skip_adverbs, loose_subject, np_after, speaker_before_cue, split_role
+from .speakers import MAX_NP, NP, loose_subject, np_after, np_before, skip_adverbs, speaker_before_cue, split_role
 from .tokens import SENT_END, Toks
 
 MAX_TAIL = 10  # tokens between the content's comma and the end of "…, the source added in a statement."
@@ -22,6 +22,7 @@ PARTICIPLE_CUT_CLASSES = ("speech", "belief", "intention")
 LOOSE_SUBJECT_CLASSES = ("speech", "belief", "intention", "perception", "other")
 LOOSE_SUBJECT_MIN_PRECISION = 0.3
 MAX_OPENING_PHRASE = 16  # words in "In a … poll released Monday,"
+DASHES_AND_BREAKS = {"-", "—", "–", ":", ";", ".", "|"}
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
 TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
 
@@ -192,7 +193,7 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
                 out = [o for o in out if not (o.cue and o.cue[0] == cs)]
                 out.append(att)
     if not out:
-        att = _in_source(t, lex, a, b)
+        att = _in_source(t, lex, a, b) or _colon_source(t, lex, a, b)
         if att:
             out.append(att)
     out.sort(key=lambda x: x.start)
@@ -229,6 +230,26 @@ def _as_source(t: Toks, lex: Lexicon, a: int, b: int, cs: int, ce: int, cue: Cue
     if not frags:
         return None
     return Attribution(frags, (a, b), (cs, ce), cue, speaker=split_role(t, speaker, lex), pattern="as")
+
+
+def _colon_source(t: Toks, lex: Lexicon, a: int, b: int) -> Attribution | None:
+    """`… - Michael P. McDonald: “At long last …”`: a name, a colon, a quotation (digests,
+    round-ups, transcripts)."""
+    for c in range(a + 1, b - 1):
+        if t.txt[c] != ":" or t.qid[c] >= 0 or not t.is_open_quote(c + 1):
+            continue
+        np = np_before(t, c, a, lex)
+        if np is None or np.pronoun or not t.is_title(np.end - 1):
+            return None
+        cut = max((x for x in range(np.start, np.end) if t.txt[x] in DASHES_AND_BREAKS), default=-1)
+        if cut >= 0:  # "HEADLINE - Michael P. McDonald": the name starts after the dash
+            np = NP(cut + 1, np.end)
+        lead = np.start - 1
+        if np.start >= np.end or (lead >= a and t.txt[lead] not in DASHES_AND_BREAKS):
+            return None  # "The statement said one thing: “…”" is no name before a colon
+        return Attribution([t.quotes[t.qid[c + 1]]], (a, b), (c, c + 1), None, speaker=split_role(t, np, lex),
+                           pattern="direct-colon")
+    return None
 
 
 def _in_source(t: Toks, lex: Lexicon, a: int, b: int) -> Attribution | None:
@@ -343,8 +364,10 @@ def _is_tail_left(t: Toks, i: int) -> bool:
 
 def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     """Content first: `…, Flake said.`, `"…," said X.`, `…, the source added in a statement.`"""
-    if cs - a < 3 or cue.cls not in ("speech", "belief", "intention") or t.low[cs].endswith("ing"):
+    if cs - a < 3 or t.low[cs].endswith("ing"):
         return None
+    if cue.cls not in ("speech", "belief", "intention") and not _quote_just_before(t, cs, a, lex):
+        return None  # any cue may close a quotation ("…," he continued), only a speech cue a clause
     np_left = speaker_before_cue(t, cs, a, lex)
     if np_left is not None and not (np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1)):
         # `"…," former presidential candidate Herman Cain said`: the name has words before it
@@ -447,6 +470,15 @@ def _continues(t: Toks, lex: Lexicon, k: int) -> bool:
     if cue is not None and w.endswith("ing"):
         return False
     return w not in lex.title_words and not (w in lex.g["determiners"] and k + 1 < t.n and t.low[k + 1] in lex.title_words)
+
+
+def _quote_just_before(t: Toks, cs: int, a: int, lex: Lexicon) -> bool:
+    """`"…," he continued`: a closing quotation (ending in , ? or !) then a short name or
+    pronoun right before the cue."""
+    np = speaker_before_cue(t, cs, a, lex)
+    if np is None or np.start - 1 < a or not t.is_close_quote(np.start - 1):
+        return False
+    return t.text[:t.end[np.start - 1]].rstrip("\"”'»").endswith((",", "?", "!"))
 
 
 def _inverted_np(t: Toks, lex: Lexicon, start: int, b: int) -> NP | None:

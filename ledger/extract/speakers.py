@@ -139,6 +139,15 @@ def np_after(t: Toks, start: int, hi: int, lex: Lexicon) -> NP | None:
         if lj in lex.g["np_connectors"] and j + 1 < hi and _is_name_token(t, j + 1, lex) and last_head >= 0:
             j += 1
             continue
+        if lj in ("’s", "'s") and j + 1 < hi and t.is_open_quote(j + 1) and last_head >= 0:
+            # "ABC’s “Good Morning America”": a programme's title in quotation marks
+            q = t.qid[j + 1]
+            k = j + 1
+            while k < hi and t.qid[k] == q:
+                k += 1
+            last_head = k - 1
+            j = k
+            break
         break
     if last_head < 0:
         return None

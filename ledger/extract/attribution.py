@@ -105,7 +105,7 @@ def _bare(t: Toks, lex: Lexicon, k: int, a: int, b: int, cues, prev_free: bool) 
     """A sentence that is only a speaker and a cue takes the quotation beside it:
     `“… missing.” Trump said.` (the one before) and `Bystrom agreed: “…”` / `Bystrom agreed.
     “…”` (the one after)."""
-    if len(cues) != 1 or cues[0][2].cls not in ("speech", "belief"):
+    if len(cues) != 1 or (cues[0][2].cls not in ("speech", "belief") and cues[0][2].precision < NP_FRAME_MIN_PRECISION):
         return []
     cs, ce, cue = cues[0]
     end = b - 1 if t.txt[b - 1] in SENT_END or t.txt[b - 1] == ":" else b
@@ -366,7 +366,8 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     """Content first: `…, Flake said.`, `"…," said X.`, `…, the source added in a statement.`"""
     if cs - a < 3 or t.low[cs].endswith("ing"):
         return None
-    if cue.cls not in ("speech", "belief", "intention") and not _quote_just_before(t, cs, a, lex):
+    closes_quote = _quote_just_before(t, cs, a, lex) or _closing_quote_at(t, cs - 1)
+    if cue.cls not in ("speech", "belief", "intention") and not closes_quote:
         return None  # any cue may close a quotation ("…," he continued), only a speech cue a clause
     np_left = speaker_before_cue(t, cs, a, lex)
     if np_left is not None and not (np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1)):
@@ -388,7 +389,7 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         if not (tells or quoted) and after < b and not (t.txt[after] in SENT_END or t.txt[after] in (",", ";", "(", "—", "–")
                               or t.low[after] in lex.g["tail_followers"] or t.is_open_quote(after)):
             return None
-    elif _is_tail_left(t, cs - 1) and cue.cls == "speech":
+    elif _is_tail_left(t, cs - 1) and (cue.cls == "speech" or closes_quote):
         speaker = _inverted_np(t, lex, ce, b)
         if speaker is None:
             return None
@@ -476,9 +477,12 @@ def _quote_just_before(t: Toks, cs: int, a: int, lex: Lexicon) -> bool:
     """`"…," he continued`: a closing quotation (ending in , ? or !) then a short name or
     pronoun right before the cue."""
     np = speaker_before_cue(t, cs, a, lex)
-    if np is None or np.start - 1 < a or not t.is_close_quote(np.start - 1):
-        return False
-    return t.text[:t.end[np.start - 1]].rstrip("\"”'»").endswith((",", "?", "!"))
+    return np is not None and np.start - 1 >= a and _closing_quote_at(t, np.start - 1)
+
+
+def _closing_quote_at(t: Toks, i: int) -> bool:
+    """Token i closes a quotation that ends in , ? or ! (so a tail attribution follows)."""
+    return i >= 0 and t.is_close_quote(i) and t.text[:t.end[i]].rstrip("\"”'»“").endswith((",", "?", "!"))
 
 
 def _inverted_np(t: Toks, lex: Lexicon, start: int, b: int) -> NP | None:

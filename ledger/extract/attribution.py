@@ -617,8 +617,8 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
                 and (not guessed or _quote_before(t, k, _content_end(t, lex, k, b))) \
                 and lemma not in lex.g["np_frame_excluded_lemmas"] and t.low[k] not in lex.g["reflexives"]:
             kind = "clause"  # "Christie endorsed Trump", "Sanders announced his resignation"
-    if kind is None:
-        return None
+    if kind is None or (kind == "clause" and _trim(t, k, b) == (k, k + 1) and t.low[k] in lex.g["pronoun_objects"]):
+        return None  # "Perez answered her": no content
     if kind == "quote":
         q = t.quotes[t.qid[k]]
         end = q[1]

@@ -20,6 +20,7 @@ class Entity:
     type: str
     role: str | None = None
     head: str = ""  # lower-cased head word, for "the sources" → "field sources"
+    gender: str | None = None  # "m" | "f", from a title, a role word or a pronoun already resolved to it
 
 
 @dataclass
@@ -74,6 +75,17 @@ class DocumentEntities:
             return t.span_text(e + 2, k)
         return None
 
+    def _gender(self, np: NP, role: str | None) -> str | None:
+        """"Mrs. Clinton", "spokeswoman Jen Psaki", "Ms. Lopez, the party's chairwoman"."""
+        t, g = self.t, self.lex.g
+        words = [t.low[np.start - 1]] if np.start > 0 else []
+        words += [t.low[x] for x in range(np.start, np.end)] + (role or "").lower().split()
+        if any(w in g["female_words"] for w in words):
+            return "f"
+        if any(w in g["male_words"] for w in words):
+            return "m"
+        return None
+
     # --- resolution ----------------------------------------------------------------------
     def resolve(self, np: NP | None) -> Mention | None:
         if np is None:
@@ -85,6 +97,8 @@ class DocumentEntities:
         ent = self._entity(np, s, text)
         if ent is not None and role and not ent.role:
             ent.role = role
+        if ent is not None and ent.type == "person" and ent.gender is None:
+            ent.gender = self._gender(np, role)
         m = Mention(s, e, text, ent)
         if ent is not None:
             self.seen.append((s, ent))
@@ -98,12 +112,17 @@ class DocumentEntities:
         head = t.low[np.end - 1]
         if np.pronoun:
             want = "person" if low in ("he", "she", "him", "her", "i") else None
+            gender = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(low)
             for _, ent in reversed([x for x in self.seen if x[0] < s]):
-                if want is None and ent.type != "person" or want == ent.type:
+                if want is None and ent.type != "person" or want == ent.type and _agrees(ent, gender):
+                    if gender and ent.gender is None:
+                        ent.gender = gender  # "Sarandon … She said": later "he" is someone else
                     return ent
             if want == "person":
-                before = [ent for off, ent in self.persons if off < s]
+                before = [ent for off, ent in self.persons if off < s and _agrees(ent, gender)]
                 if before:
+                    if gender and before[-1].gender is None:
+                        before[-1].gender = gender
                     return before[-1]
             return None
         words = text.split()
@@ -151,6 +170,10 @@ class DocumentEntities:
         if close:
             return close[0][1]
         return Entity(name, "person", head=head)
+
+
+def _agrees(ent: Entity, gender: str | None) -> bool:
+    return gender is None or ent.gender is None or ent.gender == gender
 
 
 def _transposition_close(a: str, b: str) -> bool:

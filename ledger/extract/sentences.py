@@ -2,6 +2,8 @@
 quotation (a multi-sentence quote stays one unit), and after headings glued to the text."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from .lexicon import Lexicon
 from .tokens import SENT_END, Toks
 
@@ -9,34 +11,52 @@ from .tokens import SENT_END, Toks
 def split_sentences(t: Toks, lex: Lexicon) -> list[tuple[int, int]]:
     abbrev = lex.g["abbreviations"]
     starts = [0] if t.n else []
-    text = t.text
-    for i in range(1, t.n):
-        prev_end, cur_start = t.end[i - 1], t.start[i]
-        gap = text[prev_end:cur_start]
-        if t.txt[i].isspace():
-            continue
-        if "\n" in gap or "\n" in t.txt[i - 1]:
-            if not (t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1]):  # a quotation over paragraphs: one unit
-                starts.append(i)
-            continue
-        if _heading_ends_before(t, i):
-            starts.append(i)
-            continue
-        # the last real token before i, looking through closing quotes and brackets
-        j = i - 1
-        while j > 0 and (t.is_close_quote(j) or t.txt[j] in (")", "]", "’", "'")):
-            j -= 1
-        if not _ends_sentence(t, j, abbrev):
-            continue
-        if not gap:
-            continue  # "3.5", "U.S." and the like: no space, no boundary
-        if t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1] and not t.is_open_quote(i):
-            continue  # inside one quotation
-        nxt = t.txt[i]
-        if not (nxt[:1].isupper() or nxt[:1].isdigit() or t.is_open_quote(i) or nxt in ("(", "[")):
-            continue
-        starts.append(i)
+    starts += [i for i in _candidates(t) if _starts_sentence(t, i, abbrev)]
     return [(a, b) for a, b in zip(starts, starts[1:] + [t.n]) if a < b]
+
+
+def _candidates(t: Toks) -> list[int]:
+    """The tokens (after the first) that `_starts_sentence` may accept, in order: those after a
+    line break, and those that are capitalised, a digit, a bracket or an opening quote. Most
+    tokens are neither, and skipping them here saves the per-token tests."""
+    # (title[i] is "starts with a capital": quote marks, which it leaves out, never do)
+    cand = {i for i, w in enumerate(t.txt) if t.title[i] or w[:1].isdigit() or w in ("(", "[")}
+    # token i follows a line break when one lies in [start[i-1], start[i]): in the token before
+    # it or in the gap between them
+    nl = t.text.find("\n")
+    while nl >= 0:
+        cand.add(bisect_right(t.start, nl))
+        nl = t.text.find("\n", nl + 1)
+    for qs, _ in t.quotes:
+        i = bisect_left(t.start, qs)
+        if i < t.n and t.start[i] == qs:
+            cand.add(i)  # an opening quote
+    return sorted(i for i in cand if 0 < i < t.n)
+
+
+def _starts_sentence(t: Toks, i: int, abbrev: set) -> bool:
+    """Whether token i (i > 0) starts a sentence unit."""
+    text = t.text
+    prev_end, cur_start = t.end[i - 1], t.start[i]
+    gap = text[prev_end:cur_start]
+    if t.txt[i].isspace():
+        return False
+    if "\n" in gap or "\n" in t.txt[i - 1]:
+        return not (t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1])  # a quotation over paragraphs: one unit
+    if _heading_ends_before(t, i):
+        return True
+    # the last real token before i, looking through closing quotes and brackets
+    j = i - 1
+    while j > 0 and (t.is_close_quote(j) or t.txt[j] in (")", "]", "’", "'")):
+        j -= 1
+    if not _ends_sentence(t, j, abbrev):
+        return False
+    if not gap:
+        return False  # "3.5", "U.S." and the like: no space, no boundary
+    if t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1] and not t.is_open_quote(i):
+        return False  # inside one quotation
+    nxt = t.txt[i]
+    return bool(nxt[:1].isupper() or nxt[:1].isdigit() or t.is_open_quote(i) or nxt in ("(", "["))
 
 
 def _ends_sentence(t: Toks, j: int, abbrev: set) -> bool:
@@ -81,7 +101,19 @@ def is_heading(t: Toks, a: int, b: int, lex: Lexicon) -> bool:
     low = line.lower()
     if any(low.startswith(p) for p in lex.g["read_more_prefixes"]):
         return True
-    words = [w for w in t.txt[a:b] if any(c.isalpha() for c in w)]
-    if len(words) >= 2 and all(w.isupper() for w in words):
+    if _all_caps(t.txt, a, b):
         return True
     return bool(line) and line[-1] not in ".!?\"”'’:)…"
+
+
+def _all_caps(txt: list[str], a: int, b: int) -> bool:
+    """At least two of the tokens a..b have letters, and all those are upper-case. Stops at the
+    first one that is not: in running text, usually the first word."""
+    words = 0
+    for i in range(a, b):
+        w = txt[i]
+        if any(map(str.isalpha, w)):
+            if not w.isupper():
+                return False
+            words += 1
+    return words >= 2

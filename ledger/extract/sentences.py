@@ -98,8 +98,7 @@ def is_heading(t: Toks, a: int, b: int, lex: Lexicon) -> bool:
     line_start = t.text.rfind("\n", 0, t.start[a]) + 1
     line_end = t.text.find("\n", t.end[b - 1])
     line = t.text[line_start: len(t.text) if line_end < 0 else line_end].strip()
-    low = line.lower()
-    if any(low.startswith(p) for p in lex.g["read_more_prefixes"]):
+    if line.lower().startswith(tuple(lex.g["read_more_prefixes"])):  # any of them, in one call
         return True
     if _all_caps(t.txt, a, b):
         return True

@@ -1,6 +1,7 @@
 """A flat, read-only view of a Doc's tokens for the rules: plain lists are cheap to index."""
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_left
 
 from spacy.attrs import IDX, LENGTH
@@ -12,10 +13,12 @@ SENT_END = {".", "!", "?", "...", "…"}
 
 
 class Toks:
-    __slots__ = ("doc", "text", "n", "txt", "low", "start", "end", "qid", "title", "quotes", "sents", "sent_of")
+    __slots__ = ("_doc", "text", "n", "txt", "low", "start", "end", "qid", "title", "quotes", "sents", "sent_of")
 
     def __init__(self, doc: Doc, quotes: list[tuple[int, int]], text: str | None = None):
-        self.doc = doc
+        # a weak reference: the Doc holds this view (doc._.toks), and a strong one back would
+        # make every Doc a reference cycle, freed only by the cyclic garbage collector
+        self._doc = weakref.ref(doc)
         # doc.text rebuilds the string token by token: take it once (or from the caller)
         self.text = text = doc.text if text is None else text
         self.n = len(doc)
@@ -35,6 +38,10 @@ class Toks:
         self.qid = _quote_ids(self.start, quotes)
         self.sents: list[tuple[int, int]] = []
         self.sent_of = [0] * self.n
+
+    @property
+    def doc(self) -> Doc | None:
+        return self._doc()
 
     def set_sents(self, sents: list[tuple[int, int]]):
         self.sents = sents

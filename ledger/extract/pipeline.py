@@ -27,9 +27,10 @@ class ModelNotFound(Exception):
     pass
 
 
-class _MemoRegex:
-    """One of a tokenizer's regex functions (`prefix_search`, `infix_finditer`, …) whose results
-    are remembered per string.
+class _MemoRegex(dict):
+    """One of a tokenizer's regex functions (`prefix_search`, `infix_finditer`, …) with its
+    results remembered per string: the tokenizer calls `memo.__getitem__`, so a string seen
+    before costs one dict look-up, and `__missing__` runs the regex for a new one.
 
     spaCy's tokenizer caches whole words, but stops caching for the rest of a Doc after its
     first special case ("don't", "'s", "Mr."), so most words of an article go through the
@@ -39,22 +40,17 @@ class _MemoRegex:
     """
 
     def __init__(self, fn, size: int = AFFIX_MEMO_SIZE):
+        super().__init__()
         self.pattern = fn.__self__.pattern
         # spaCy takes list() of finditer's result: a tuple can be handed out again
         self.fn = (lambda s: tuple(fn(s))) if fn.__name__ == "finditer" else fn
         self.size = size
-        self.memo: dict[str, object] = {}
 
-    def lookup(self, string: str):
-        result = self.memo.get(string, _MISSING)
-        if result is _MISSING:
-            if len(self.memo) >= self.size:
-                self.memo.clear()
-            result = self.memo[string] = self.fn(string)
+    def __missing__(self, string: str):
+        if len(self) >= self.size:
+            self.clear()
+        result = self[string] = self.fn(string)
         return result
-
-
-_MISSING = object()
 
 
 def _memoize_affixes(tokenizer) -> None:
@@ -62,7 +58,7 @@ def _memoize_affixes(tokenizer) -> None:
     for attr in ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match"):
         fn = getattr(tokenizer, attr)
         if hasattr(getattr(fn, "__self__", None), "pattern"):  # a compiled regex's bound method
-            setattr(tokenizer, attr, _MemoRegex(fn).lookup)
+            setattr(tokenizer, attr, _MemoRegex(fn).__getitem__)
 
 
 @lru_cache(maxsize=4)

@@ -2,10 +2,17 @@
 quotation (a multi-sentence quote stays one unit), and after headings glued to the text."""
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
+from itertools import chain, compress
+from operator import itemgetter
 
 from .lexicon import Lexicon
+from .quotes import QUOTE_MARKS
 from .tokens import SENT_END, Toks
+
+# what a sentence's last word ends with, and what may stand between it and the next sentence
+_END_CHARS = frozenset(w[-1] for w in SENT_END)
+_CLOSERS = QUOTE_MARKS | {")", "]", "’", "'"}
 
 
 def split_sentences(t: Toks, lex: Lexicon) -> list[tuple[int, int]]:
@@ -16,22 +23,28 @@ def split_sentences(t: Toks, lex: Lexicon) -> list[tuple[int, int]]:
 
 
 def _candidates(t: Toks) -> list[int]:
-    """The tokens (after the first) that `_starts_sentence` may accept, in order: those after a
-    line break, and those that are capitalised, a digit, a bracket or an opening quote. Most
-    tokens are neither, and skipping them here saves the per-token tests."""
-    # (title[i] is "starts with a capital": quote marks, which it leaves out, never do)
-    cand = {i for i, w in enumerate(t.txt) if t.title[i] or w[:1].isdigit() or w in ("(", "[")}
+    """Tokens (after the first) that may start a sentence unit, in order: every token that
+    `_starts_sentence` accepts, and a few more, found without a Python test per token. A unit
+    starts after a line break, after a word that can end a sentence (".", "etc.", "?") or a
+    word of an all-caps heading ("'S" is one too), each possibly followed by closing quotes and
+    brackets. (Tokens are never empty: itemgetter(-1) is their last character.)"""
+    n, txt = t.n, t.txt
+    cand = set()
+    seeds = chain(compress(range(n), map(_END_CHARS.__contains__, map(itemgetter(-1), txt))),
+                  compress(range(n), map(str.isupper, txt)))
+    for k in seeds:
+        i = k + 1
+        cand.add(i)
+        while i < n and txt[i] in _CLOSERS:
+            i += 1
+            cand.add(i)
     # token i follows a line break when one lies in [start[i-1], start[i]): in the token before
     # it or in the gap between them
     nl = t.text.find("\n")
     while nl >= 0:
         cand.add(bisect_right(t.start, nl))
         nl = t.text.find("\n", nl + 1)
-    for qs, _ in t.quotes:
-        i = bisect_left(t.start, qs)
-        if i < t.n and t.start[i] == qs:
-            cand.add(i)  # an opening quote
-    return sorted(i for i in cand if 0 < i < t.n)
+    return sorted(i for i in cand if 0 < i < n)
 
 
 def _starts_sentence(t: Toks, i: int, abbrev: set) -> bool:

@@ -46,8 +46,7 @@ class Toks:
     def set_sents(self, sents: list[tuple[int, int]]):
         self.sents = sents
         for k, (a, b) in enumerate(sents):
-            for i in range(a, b):
-                self.sent_of[i] = k
+            self.sent_of[a:b] = [k] * (b - a)
 
     # --- token classes -------------------------------------------------------------------
     def is_title(self, i: int) -> bool:

@@ -41,16 +41,24 @@ class _MemoRegex(dict):
 
     def __init__(self, fn, size: int = AFFIX_MEMO_SIZE):
         super().__init__()
+        self.fn, self.size = fn, size
         self.pattern = fn.__self__.pattern
-        # spaCy takes list() of finditer's result: a tuple can be handed out again
-        self.fn = (lambda s: tuple(fn(s))) if fn.__name__ == "finditer" else fn
-        self.size = size
+        # spaCy takes list() of finditer's iterator: a tuple can be handed out again
+        self.as_tuple = fn.__name__ == "finditer"
 
     def __missing__(self, string: str):
         if len(self) >= self.size:
             self.clear()
-        result = self[string] = self.fn(string)
+        result = self.fn(string)
+        if self.as_tuple:
+            result = tuple(result)
+        self[string] = result
         return result
+
+    def __reduce__(self):
+        # a pickled or deep-copied tokenizer (multiprocessing with "spawn" pickles the pipeline)
+        # carries the regex, not the remembered match objects, which do not pickle
+        return type(self), (self.fn, self.size)
 
 
 def _memoize_affixes(tokenizer) -> None:

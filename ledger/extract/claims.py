@@ -1,6 +1,8 @@
 """A processed Doc → `Claim` models, with every offset checked against the text."""
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.tokens import Doc
 
 from ..models import Article, Claim, Span
@@ -16,13 +18,18 @@ def _span(text: str, s: int, e: int) -> Span:
     return Span(text=text[s:e], start=s, end=e)
 
 
-def _kind(att: Attribution, quotes: list[tuple[int, int]]) -> str:
+def _kind(att: Attribution, quotes: list[tuple[int, int]], quote_ends: list[int]) -> str:
     inside = 0
     total = 0
     for s, e in att.fragments:
         total += e - s
-        for qs, qe in quotes:
+        # quotations are sorted and disjoint: only those from the first one ending after s,
+        # up to the last one starting before e, overlap the fragment
+        q = bisect_right(quote_ends, s)
+        while q < len(quotes) and quotes[q][0] < e:
+            qs, qe = quotes[q]
             inside += max(0, min(e, qe) - max(s, qs))
+            q += 1
     if inside == 0:
         return "indirect"
     return "direct" if inside >= total else "mixed"
@@ -31,6 +38,7 @@ def _kind(att: Attribution, quotes: list[tuple[int, int]]) -> str:
 def doc_to_claims(doc: Doc, article: Article) -> list[Claim]:
     t = doc._.toks
     text = t.text
+    quote_ends = [qe for _, qe in t.quotes]
     claims = []
     for att, (who, to) in zip(doc._.attributions, doc._.speakers):
         s, e = att.start, att.end
@@ -45,7 +53,7 @@ def doc_to_claims(doc: Doc, article: Article) -> list[Claim]:
         claims.append(Claim(
             id=Claim.make_id(article.id, s, e),
             article_id=article.id,
-            kind=_kind(att, t.quotes),
+            kind=_kind(att, t.quotes, quote_ends),
             content=content,
             cue=cue,
             cue_lemma=att.cue_info.lemma if att.cue_info else None,

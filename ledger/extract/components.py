@@ -2,6 +2,9 @@
 layer; the rules themselves are plain functions in the sibling modules."""
 from __future__ import annotations
 
+from bisect import bisect_left
+from itertools import compress
+
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
@@ -53,8 +56,16 @@ class _Sentences:
 class _Cues:
     def __call__(self, doc: Doc) -> Doc:
         # per sentence unit, so that a multi-word cue never spans two sentences
-        lex = lexicon.load()
-        doc._.cues = [find_cues(doc._.toks, lex, a, b) for a, b in doc._.toks.sents]
+        lex, t = lexicon.load(), doc._.toks
+        # the words that can start a cue, in one pass: find_cues matches nothing before the
+        # first of them in a sentence, so it starts there (or is not run at all)
+        firsts = list(compress(range(t.n), map(lex.cue_widths.__contains__, t.low)))
+        cues = []
+        for a, b in t.sents:
+            k = bisect_left(firsts, a)
+            first = firsts[k] if k < len(firsts) else b
+            cues.append(find_cues(t, lex, first, b) if first < b else [])
+        doc._.cues = cues
         return doc
 
 

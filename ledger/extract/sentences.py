@@ -2,41 +2,74 @@
 quotation (a multi-sentence quote stays one unit), and after headings glued to the text."""
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import chain, compress
+from operator import itemgetter
+
 from .lexicon import Lexicon
+from .quotes import QUOTE_MARKS
 from .tokens import SENT_END, Toks
+
+# what a sentence's last word ends with, and what may stand between it and the next sentence
+_END_CHARS = frozenset(w[-1] for w in SENT_END)
+_CLOSERS = QUOTE_MARKS | {")", "]", "’", "'"}
 
 
 def split_sentences(t: Toks, lex: Lexicon) -> list[tuple[int, int]]:
     abbrev = lex.g["abbreviations"]
     starts = [0] if t.n else []
-    text = t.text
-    for i in range(1, t.n):
-        prev_end, cur_start = t.end[i - 1], t.start[i]
-        gap = text[prev_end:cur_start]
-        if t.txt[i].isspace():
-            continue
-        if "\n" in gap or "\n" in t.txt[i - 1]:
-            if not (t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1]):  # a quotation over paragraphs: one unit
-                starts.append(i)
-            continue
-        if _heading_ends_before(t, i):
-            starts.append(i)
-            continue
-        # the last real token before i, looking through closing quotes and brackets
-        j = i - 1
-        while j > 0 and (t.is_close_quote(j) or t.txt[j] in (")", "]", "’", "'")):
-            j -= 1
-        if not _ends_sentence(t, j, abbrev):
-            continue
-        if not gap:
-            continue  # "3.5", "U.S." and the like: no space, no boundary
-        if t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1] and not t.is_open_quote(i):
-            continue  # inside one quotation
-        nxt = t.txt[i]
-        if not (nxt[:1].isupper() or nxt[:1].isdigit() or t.is_open_quote(i) or nxt in ("(", "[")):
-            continue
-        starts.append(i)
+    starts += [i for i in _candidates(t) if _starts_sentence(t, i, abbrev)]
     return [(a, b) for a, b in zip(starts, starts[1:] + [t.n]) if a < b]
+
+
+def _candidates(t: Toks) -> list[int]:
+    """Tokens (after the first) that may start a sentence unit, in order: every token that
+    `_starts_sentence` accepts, and a few more, found without a Python test per token. A unit
+    starts after a line break, after a word that can end a sentence (".", "etc.", "?") or a
+    word of an all-caps heading ("'S" is one too), each possibly followed by closing quotes and
+    brackets. (Tokens are never empty: itemgetter(-1) is their last character.)"""
+    n, txt = t.n, t.txt
+    cand = set()
+    seeds = chain(compress(range(n), map(_END_CHARS.__contains__, map(itemgetter(-1), txt))),
+                  compress(range(n), map(str.isupper, txt)))
+    for k in seeds:
+        i = k + 1
+        cand.add(i)
+        while i < n and txt[i] in _CLOSERS:
+            i += 1
+            cand.add(i)
+    # token i follows a line break when one lies in [start[i-1], start[i]): in the token before
+    # it or in the gap between them
+    nl = t.text.find("\n")
+    while nl >= 0:
+        cand.add(bisect_right(t.start, nl))
+        nl = t.text.find("\n", nl + 1)
+    return sorted(i for i in cand if 0 < i < n)
+
+
+def _starts_sentence(t: Toks, i: int, abbrev: set) -> bool:
+    """Whether token i (i > 0) starts a sentence unit."""
+    text = t.text
+    prev_end, cur_start = t.end[i - 1], t.start[i]
+    gap = text[prev_end:cur_start]
+    if t.txt[i].isspace():
+        return False
+    if "\n" in gap or "\n" in t.txt[i - 1]:
+        return not (t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1])  # a quotation over paragraphs: one unit
+    if _heading_ends_before(t, i):
+        return True
+    # the last real token before i, looking through closing quotes and brackets
+    j = i - 1
+    while j > 0 and (t.is_close_quote(j) or t.txt[j] in (")", "]", "’", "'")):
+        j -= 1
+    if not _ends_sentence(t, j, abbrev):
+        return False
+    if not gap:
+        return False  # "3.5", "U.S." and the like: no space, no boundary
+    if t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1] and not t.is_open_quote(i):
+        return False  # inside one quotation
+    nxt = t.txt[i]
+    return bool(nxt[:1].isupper() or nxt[:1].isdigit() or t.is_open_quote(i) or nxt in ("(", "["))
 
 
 def _ends_sentence(t: Toks, j: int, abbrev: set) -> bool:
@@ -78,10 +111,21 @@ def is_heading(t: Toks, a: int, b: int, lex: Lexicon) -> bool:
     line_start = t.text.rfind("\n", 0, t.start[a]) + 1
     line_end = t.text.find("\n", t.end[b - 1])
     line = t.text[line_start: len(t.text) if line_end < 0 else line_end].strip()
-    low = line.lower()
-    if any(low.startswith(p) for p in lex.g["read_more_prefixes"]):
+    if line.lower().startswith(tuple(lex.g["read_more_prefixes"])):  # any of them, in one call
         return True
-    words = [w for w in t.txt[a:b] if any(c.isalpha() for c in w)]
-    if len(words) >= 2 and all(w.isupper() for w in words):
+    if _all_caps(t.txt, a, b):
         return True
     return bool(line) and line[-1] not in ".!?\"”'’:)…"
+
+
+def _all_caps(txt: list[str], a: int, b: int) -> bool:
+    """At least two of the tokens a..b have letters, and all those are upper-case. Stops at the
+    first one that is not: in running text, usually the first word."""
+    words = 0
+    for i in range(a, b):
+        w = txt[i]
+        if any(map(str.isalpha, w)):
+            if not w.isupper():
+                return False
+            words += 1
+    return words >= 2

@@ -1,6 +1,9 @@
 """A flat, read-only view of a Doc's tokens for the rules: plain lists are cheap to index."""
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_left
+
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
@@ -10,43 +13,44 @@ SENT_END = {".", "!", "?", "...", "…"}
 
 
 class Toks:
-    __slots__ = ("doc", "text", "n", "txt", "low", "start", "end", "qid", "quotes", "sents", "sent_of")
+    __slots__ = ("_doc", "text", "n", "txt", "low", "start", "end", "qid", "title", "quotes", "sents", "sent_of")
 
     def __init__(self, doc: Doc, quotes: list[tuple[int, int]], text: str | None = None):
-        self.doc = doc
+        # a weak reference: the Doc holds this view (doc._.toks), and a strong one back would
+        # make every Doc a reference cycle, freed only by the cyclic garbage collector
+        self._doc = weakref.ref(doc)
         # doc.text rebuilds the string token by token: take it once (or from the caller)
         self.text = text = doc.text if text is None else text
         self.n = len(doc)
         # one array read instead of a Token object per token per attribute (the pipeline's
-        # largest cost otherwise)
-        arr = doc.to_array([IDX, LENGTH]).tolist() if self.n else []
-        self.start = [r[0] for r in arr]
-        self.end = [r[0] + r[1] for r in arr]
+        # largest cost otherwise); the columns are combined in numpy and each turned into a
+        # list once: tolist() of the 2-D array builds a small list per token and was slower
+        self.start: list[int] = []
+        self.end: list[int] = []
+        if self.n:
+            arr = doc.to_array([IDX, LENGTH])
+            self.start, self.end = arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
         self.txt = [text[s:e] for s, e in zip(self.start, self.end)]
-        self.low = [w.lower() for w in self.txt]
+        self.low = list(map(str.lower, self.txt))
+        # is_title, once per token: the rules ask it of most tokens, often several times
+        self.title = [w[:1].isupper() and w not in QUOTE_MARKS for w in self.txt]
         self.quotes = quotes
-        # qid[i]: index of the quotation token i lies in (marks included), or -1
-        self.qid = [-1] * self.n
-        q = 0
-        for i in range(self.n):
-            s = self.start[i]
-            while q < len(quotes) and quotes[q][1] <= s:
-                q += 1
-            if q < len(quotes) and quotes[q][0] <= s < quotes[q][1]:
-                self.qid[i] = q
+        self.qid = _quote_ids(self.start, quotes)
         self.sents: list[tuple[int, int]] = []
         self.sent_of = [0] * self.n
+
+    @property
+    def doc(self) -> Doc | None:
+        return self._doc()
 
     def set_sents(self, sents: list[tuple[int, int]]):
         self.sents = sents
         for k, (a, b) in enumerate(sents):
-            for i in range(a, b):
-                self.sent_of[i] = k
+            self.sent_of[a:b] = [k] * (b - a)
 
     # --- token classes -------------------------------------------------------------------
     def is_title(self, i: int) -> bool:
-        t = self.txt[i]
-        return t[:1].isupper() and not self.is_quote_mark(i)
+        return self.title[i]
 
     def is_quote_mark(self, i: int) -> bool:
         return self.txt[i] in QUOTE_MARKS
@@ -60,8 +64,17 @@ class Toks:
         return q >= 0 and self.end[i] == self.quotes[q][1] and self.is_quote_mark(i)
 
     def is_punct(self, i: int) -> bool:
-        t = self.txt[i]
-        return not any(c.isalnum() for c in t)
+        return not any(map(str.isalnum, self.txt[i]))
 
     def span_text(self, a: int, b: int) -> str:
         return self.text[self.start[a]:self.end[b - 1]]
+
+
+def _quote_ids(starts: list[int], quotes: list[tuple[int, int]]) -> list[int]:
+    """qid[i]: index of the quotation token i starts in (marks included), or -1. The
+    quotations are sorted and never overlap (see find_quotes): each covers one run of tokens."""
+    qid = [-1] * len(starts)
+    for q, (qs, qe) in enumerate(quotes):
+        i, j = bisect_left(starts, qs), bisect_left(starts, qe)
+        qid[i:j] = [q] * (j - i)
+    return qid

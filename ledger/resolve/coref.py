@@ -4,6 +4,7 @@ type and role for every speaker."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 
 from rapidfuzz.distance import Levenshtein
 
@@ -43,16 +44,20 @@ class DocumentEntities:
     # --- introductions -------------------------------------------------------------------
     def _scan_names(self):
         t, lex = self.t, self.lex
-        i = 0
-        while i < t.n:
-            if not (t.is_title(i) and t.qid[i] < 0):
-                i += 1
+        n, title, low, qid, sent_of = t.n, t.title, t.low, t.qid, t.sent_of  # title[i] is t.is_title(i)
+        name_links = ("of", "al", "bin", "de", "van", "von")
+        nxt = 0  # a run of capitalised words is read once, from its first word
+        for i in compress(range(n), title):
+            if i < nxt or qid[i] >= 0:
                 continue
             j = i
-            while j < t.n and t.sent_of[j] == t.sent_of[i] and (
-                    t.is_title(j) or t.low[j] in lex.title_words or
-                    (t.low[j] in ("of", "al", "bin", "de", "van", "von") and j + 1 < t.n and t.is_title(j + 1))):
+            while j < n and sent_of[j] == sent_of[i] and (
+                    title[j] or low[j] in lex.title_words or
+                    (low[j] in name_links and j + 1 < n and title[j + 1])):
                 j += 1
+            nxt = max(j, i + 1)
+            if sum(title[i:j]) < 2:
+                continue  # a name needs two capitalised words, and split_role only drops words
             np = split_role(t, NP(i, j), lex)
             toks = [x for x in range(np.start, np.end) if t.is_title(x)]
             shouting = any(t.txt[x].isupper() and len(t.txt[x]) > 3 for x in toks)  # headings
@@ -61,7 +66,6 @@ class DocumentEntities:
                 role = t.span_text(*np.role) if np.role else self._apposition_role(np.end)
                 name = t.span_text(np.start, np.end)
                 self.persons.append((t.start[np.start], Entity(name, "person", role, t.low[np.end - 1])))
-            i = max(j, i + 1)
 
     def _apposition_role(self, e: int) -> str | None:
         """"Jeff Flake, the US Ambassador to Turkey," → "US Ambassador to Turkey"."""

@@ -5,6 +5,7 @@ Each rule is a small function over one sentence; `attribute` runs them in order 
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .lexicon import Cue, Lexicon
@@ -134,8 +135,10 @@ def _only_quote(t: Toks, a: int, b: int) -> bool:
 
 
 def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
+    if not cues and t.low[a] != "in" and t.text.find(":", t.start[a], t.end[b - 1]) < 0:
+        return []  # no cue, no "In a … poll," (_in_source), no "Name: “…”" (_colon_source)
     opening = t.text[t.start[a]:t.end[min(b, a + 6) - 1]].lower().replace("’", "'")
-    if any(opening.startswith(p) for p in lex.g["author_voice"]):
+    if opening.startswith(tuple(lex.g["author_voice"])):
         return []  # the author's own voice: "It is worth noting that …"
     out: list[Attribution] = []
     used = set()
@@ -383,7 +386,7 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         speaker, left = np_left, np_left.start - 1
         after = ce
         tells = cue.lemma in lex.g["tell_lemmas"]
-        quoted = t.is_close_quote(left) and t.text[:t.end[left]].rstrip("\"”'»").endswith((",", "?", "!"))
+        quoted = t.is_close_quote(left) and _before_marks(t.text, t.end[left]) in (",", "?", "!")
         # "…, Allen said he tends to …" is a speaker-first claim, not a tail; but after
         # ""…," he told cheering supporters" anything may follow
         if not (tells or quoted) and after < b and not (t.txt[after] in SENT_END or t.txt[after] in (",", ";", "(", "—", "–")
@@ -398,7 +401,7 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     else:
         return None
     rest = after
-    quoted_left = t.is_close_quote(left) and t.text[:t.end[left]].rstrip("\"”'»").endswith((",", "?", "!"))
+    quoted_left = t.is_close_quote(left) and _before_marks(t.text, t.end[left]) in (",", "?", "!")
     while rest < b and (quoted_left or rest - after <= MAX_TAIL) and t.txt[rest] not in SENT_END \
             and t.txt[rest] != "," and t.qid[rest] < 0 and (quoted_left or t.low[rest] != "that"):
         rest += 1
@@ -482,7 +485,7 @@ def _quote_just_before(t: Toks, cs: int, a: int, lex: Lexicon) -> bool:
 
 def _closing_quote_at(t: Toks, i: int) -> bool:
     """Token i closes a quotation that ends in , ? or ! (so a tail attribution follows)."""
-    return i >= 0 and t.is_close_quote(i) and t.text[:t.end[i]].rstrip("\"”'»“").endswith((",", "?", "!"))
+    return i >= 0 and t.is_close_quote(i) and _before_marks(t.text, t.end[i], "\"”'»“") in (",", "?", "!")
 
 
 def _inverted_np(t: Toks, lex: Lexicon, start: int, b: int) -> NP | None:
@@ -501,10 +504,15 @@ def _inverted_np(t: Toks, lex: Lexicon, start: int, b: int) -> NP | None:
 
 
 def _tok_at(t: Toks, char: int, a: int, b: int) -> int:
-    for i in range(a, b):
-        if t.start[i] >= char:
-            return i
-    return b
+    return bisect_left(t.start, char, a, b)
+
+
+def _before_marks(text: str, end: int, marks: str = "\"”'»") -> str:
+    """The character before the quote marks that end at `end` ("" at the start of the text);
+    walking back instead of `text[:end].rstrip(…)`, which copies the article up to `end`."""
+    while end > 0 and text[end - 1] in marks:
+        end -= 1
+    return text[end - 1:end]
 
 
 def _all_quoted(t: Toks, frags) -> bool:

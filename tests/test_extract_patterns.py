@@ -412,3 +412,18 @@ def test_offsets_reproduce_text(case_id, text):
             span = getattr(c, name)
             if span is not None:
                 assert c.sentence.start <= span.start and span.end <= c.sentence.end, (name, span)
+
+
+
+# Generated hostile texts that once crashed the pipeline (found by a fuzz run during the speed
+# work): each must give claims whose offsets reproduce their text.
+HOSTILE = [
+    'İstanbul  Clinton« ]\n3.5 Ⓐ \'\'\n( TENSION"Flakesays  - ²  Jeff Flake believes  „ Blinken Trump believes " officials\nbelieves  ”  İstanbul  the ministry\nTrump told\n« a\nWhite House Spokesperson John Kirby U.S.) heWashington. ! xxx 3.5\n:)\n;"  officials she ”\n) “ claimed\nthe ministry ] says\nAsked whether officials  BREAKING NEWS  Antony Blinken http://example.com/x\'s Asked whether don\'t…\nthe ministry\n?officials İstanbul he ’  EXCHANGEIn a Quinnipiac poll released Monday,(-:  \n \n\n«(\n” 3.5  ’ Mr. White House Spokesperson John Kirby  Jeff Flake etc.\nMr. EXCHANGEFlake’s EXCHANGE  EXCHANGEFlake\nⒶ BREAKING NEWS ! " she\n\'s  «  reportedly  ...e-mail  ] Clinton :)\n\na.m.\nEXCHANGEFlake \n\nWashington. :)\nBlinken  ” "\n\n  etc. \'s Σ\nA.B.C.Clinton says claimed \'s BREAKING NEWShe"\n—\nIn a Quinnipiac poll released Monday, Ⓐ \'  \n\n ] BREAKING NEWS 10a.m. BREAKING NEWS\ntold Clinton ? —UN  Antony Blinken the ministry NATO  2016\nthe(-: claimed  White House Spokesperson John Kirby  \'\' the ministry\n;  In a Quinnipiac poll released Monday, …  ',
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_regressions(text):
+    for c in claims_for("hostile", text):
+        for name, span in _spans(c):
+            assert text[span.start:span.end] == span.text, (name, span)

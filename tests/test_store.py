@@ -166,3 +166,15 @@ def test_ingest_runs_row(db, flake_article):
     assert row["finished"] and json.loads(row["paths"]) == ["seeds/"]
     assert (row["articles_new"], row["articles_skipped"], row["claims_written"]) == (1, 1, 6)
     assert json.loads(row["errors"]) == ["bad.json: malformed JSON"]
+
+
+def test_speaker_id_of_a_name_without_ascii_is_stable_across_processes():
+    import subprocess
+    import sys
+
+    from ledger.resolve.ids import speaker_id
+
+    code = "from ledger.resolve.ids import speaker_id; print(speaker_id('Эрдоган'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == speaker_id("Эрдоган")
+    assert out.startswith("speaker-") and out != speaker_id("''")

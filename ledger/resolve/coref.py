@@ -130,6 +130,8 @@ class DocumentEntities:
                     return before[-1]
             return None
         words = text.split()
+        if not words:
+            return None  # a phrase of spaces or marks names no one
         bare = " ".join(words[1:]) if words and words[0].lower() in ("the", "a", "an") and len(words) > 1 else text
         if head in lex.org_words or (t.is_title(np.end - 1) and
                                      any(t.low[x] in lex.org_words for x in range(np.start, np.end))):

@@ -40,7 +40,16 @@ def _is_head(t: Toks, i: int, lex: Lexicon) -> bool:
 
 
 def np_before(t: Toks, end: int, lo: int, lex: Lexicon) -> NP | None:
-    """The noun phrase that ends at token `end` (exclusive), not reaching before `lo`."""
+    """The noun phrase that ends at token `end` (exclusive), not reaching before `lo`; with a
+    trained base, a named entity ending there widens it ("Doctors without Borders")."""
+    np = _np_before_rules(t, end, lo, lex)
+    ent = t.ent_end.get(end)
+    if ent is None or ent[1] not in lex.g["entity_types"] or ent[0] < lo or (np is not None and np.pronoun):
+        return np
+    return NP(ent[0] if np is None else min(np.start, ent[0]), end)
+
+
+def _np_before_rules(t: Toks, end: int, lo: int, lex: Lexicon) -> NP | None:
     i = end - 1
     if i < lo:
         return None
@@ -118,7 +127,19 @@ def _role_apposition(t: Toks, seg: tuple[int, int], lex: Lexicon) -> bool:
 
 def np_after(t: Toks, start: int, hi: int, lex: Lexicon) -> NP | None:
     """The noun phrase that starts at token `start`: `said Sen. John Smith`, `according to
-    State Department spokesperson Mathew Miller`, `told Blinken`."""
+    State Department spokesperson Mathew Miller`, `told Blinken`; with a trained base, a named
+    entity starting there (after a determiner) widens it."""
+    np = _np_after_rules(t, start, hi, lex)
+    if start >= hi or (np is not None and np.pronoun):
+        return np
+    first = start + 1 if t.low[start] in lex.g["determiners"] else start
+    ent = t.ent_start.get(first)
+    if ent is None or ent[1] not in lex.g["entity_types"] or ent[0] > hi:
+        return np
+    return NP(start, ent[0] if np is None else max(np.end, ent[0]))
+
+
+def _np_after_rules(t: Toks, start: int, hi: int, lex: Lexicon) -> NP | None:
     i = start
     if i >= hi:
         return None

@@ -13,7 +13,8 @@ SENT_END = {".", "!", "?", "...", "…"}
 
 
 class Toks:
-    __slots__ = ("_doc", "text", "n", "txt", "low", "start", "end", "qid", "title", "quotes", "sents", "sent_of")
+    __slots__ = ("_doc", "text", "n", "txt", "low", "start", "end", "qid", "title", "quotes", "sents", "sent_of",
+                 "ent_end", "ent_start", "ent_label")
 
     def __init__(self, doc: Doc, quotes: list[tuple[int, int]], text: str | None = None):
         # a weak reference: the Doc holds this view (doc._.toks), and a strong one back would
@@ -38,6 +39,17 @@ class Toks:
         self.qid = _quote_ids(self.start, quotes)
         self.sents: list[tuple[int, int]] = []
         self.sent_of = [0] * self.n
+        # named entities, when a trained base (`--model`) or an entity ruler set them; the
+        # blank pipeline has none and these stay empty
+        self.ent_end: dict[int, tuple[int, str]] = {}  # end token → (start token, label)
+        self.ent_start: dict[int, tuple[int, str]] = {}  # start token → (end token, label)
+        self.ent_label: dict[int, str] = {}  # token → label of the entity it lies in
+        if self.n and doc.has_annotation("ENT_IOB"):
+            for e in doc.ents:
+                self.ent_end[e.end] = (e.start, e.label_)
+                self.ent_start[e.start] = (e.end, e.label_)
+                for i in range(e.start, e.end):
+                    self.ent_label[i] = e.label_
 
     @property
     def doc(self) -> Doc | None:

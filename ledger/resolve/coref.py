@@ -132,6 +132,12 @@ class DocumentEntities:
         words = text.split()
         if not words:
             return None  # a phrase of spaces or marks names no one
+        label = t.ent_label.get(np.end - 1)  # a trained base's named entity, when there is one
+        kind = lex.g["entity_types"].get(label) if label else None
+        if kind == "person":
+            return self._person(np, s, text, head)
+        if kind is not None:
+            return Entity(text if words[0].lower() != "the" else " ".join(words[1:]) or text, kind, head=head)
         bare = " ".join(words[1:]) if words and words[0].lower() in ("the", "a", "an") and len(words) > 1 else text
         if head in lex.org_words or (t.is_title(np.end - 1) and
                                      any(t.low[x] in lex.org_words for x in range(np.start, np.end))):

@@ -17,12 +17,12 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     A straight mark opens when nothing is open and closes otherwise. A quotation still open at
     the end of its paragraph runs on when the next paragraph opens with a quotation mark (the
     newspaper convention for a quotation of several paragraphs); a curly quotation closed by a
-    straight mark (`“…," he said`) closes there; anything else left open makes no span: it
+    straight or a wrongly typed opening mark (`“…," he said`, `“…,“ he said`) closes there; anything else left open makes no span: it
     is a stray mark, and treating the rest of the paragraph as quoted would hide every cue in it.
     """
     spans: list[tuple[int, int]] = []
     open_at = -1
-    straight_close = -1  # inside a curly quotation: the first straight mark that could close it
+    straight_close = -1  # inside a curly quotation: the first other mark that could close it
     skip_to = -1
     n = len(text)
     for m in _MARKS.finditer(text):
@@ -57,7 +57,12 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             straight_close = -1
         else:
             if ch in OPENING and text[open_at] in OPENING:
-                continue  # nested opening curly mark: we track the outer quotation only
+                # a nested opening mark (we track the outer quotation only), or one typed for a
+                # closing mark (`…here,“ said Clyburn`): kept as a closing mark to fall back on
+                if straight_close < 0 and i > 0 and not text[i - 1].isspace() \
+                        and (m.end() >= n or not text[m.end()].isalnum()):
+                    straight_close = m.end() - 1
+                continue
             if ch == STRAIGHT and text[open_at] in OPENING:
                 # an inner straight mark inside a curly quotation, or its closing mark
                 if straight_close < 0 and i > 0 and not text[i - 1].isspace() \

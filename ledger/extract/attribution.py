@@ -23,6 +23,7 @@ PARTICIPLE_CUT_CLASSES = ("speech", "belief", "intention")
 LOOSE_SUBJECT_CLASSES = ("speech", "belief", "intention", "perception", "other")
 LOOSE_SUBJECT_MIN_PRECISION = 0.3
 MAX_OPENING_PHRASE = 16  # words in "In a … poll released Monday,"
+MAX_TURN_NAME = 4  # words in a transcript speaker's name ("JAKE TAPPER:")
 DASHES_AND_BREAKS = {"-", "—", "–", ":", ";", ".", "|"}
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
 TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
@@ -75,7 +76,15 @@ def attribute(t: Toks, lex: Lexicon, cues: list[list] | None = None) -> list[Att
     """Claims of a document, given its cue matches per sentence unit (found here if not given)."""
     found: list[Attribution] = []
     prev: Attribution | None = None  # the claim of the sentence just before, if it had one
+    turn_end = -1  # inside a transcript turn ("PENCE: …"), the token its paragraph ends at
     for k, (a, b) in enumerate(t.sents):
+        if a < turn_end:
+            continue
+        turn = _transcript_turn(t, lex, a)
+        if turn is not None:
+            found.append(turn)
+            prev, turn_end = turn, turn.sent[1]
+            continue
         sent_cues = cues[k] if cues is not None else find_cues(t, lex, a, b)
         while b > a and t.txt[b - 1].isspace():
             b -= 1
@@ -96,6 +105,26 @@ def attribute(t: Toks, lex: Lexicon, cues: list[list] | None = None) -> list[Att
         found.extend(here)
         prev = here[-1] if here else None
     return found
+
+
+def _transcript_turn(t: Toks, lex: Lexicon, a: int) -> Attribution | None:
+    """`PENCE: Well, look, …` opening a paragraph: a speaker's turn in a transcript, whose
+    content is the rest of the paragraph."""
+    if a > 0 and "\n" not in t.text[t.end[a - 1]:t.start[a]] and "\n" not in t.txt[a - 1]:
+        return None  # not the start of a paragraph
+    i = a + 1 if a < t.n and t.is_quote_mark(a) else a
+    j = i
+    while j < t.n and j - i < MAX_TURN_NAME and t.txt[j].isalpha() and t.txt[j].isupper() and len(t.txt[j]) > 1:
+        j += 1
+    if j == i or j >= t.n or t.txt[j] != ":" or any(t.low[x] in lex.g["not_turn_names"] for x in range(i, j)):
+        return None  # not a name, or a label: "SOURCE: TRT World", "UPDATE: …"
+    nl = t.text.find("\n", t.end[j])
+    end_char = len(t.text) if nl < 0 else nl
+    e = bisect_left(t.start, end_char, j + 1)
+    frags = _span(t, j + 1, e)
+    if not frags:
+        return None
+    return Attribution(frags, (a, e), (j, j + 1), None, speaker=NP(i, j), pattern="transcript")
 
 
 def found_in(found: list[Attribution], sent: tuple[int, int]) -> bool:

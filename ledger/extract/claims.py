@@ -11,7 +11,7 @@ from .attribution import Attribution
 
 CONFIDENCE = {"direct-head": 0.9, "direct-tail": 0.9, "according": 0.8, "head": 0.75, "tail": 0.7,
               "participle": 0.7, "preposed": 0.6, "passive": 0.5,
-              "impersonal": 0.4}
+              "impersonal": 0.4, "transcript": 0.8}
 
 
 def _span(text: str, s: int, e: int) -> Span:

@@ -425,6 +425,10 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         speaker = _inverted_np(t, lex, ce, b)
         if speaker is None:
             return None
+        nxt = speaker.end
+        if nxt < b and not (t.txt[nxt] in SENT_END or t.txt[nxt] in (",", "(", ";", "—", "–") or t.qid[nxt] >= 0
+                            or t.low[nxt] in lex.g["tail_followers"] or t.low[nxt] in ("who", "whose")):
+            return None  # "Cummings, chair of the committee, said Clinton didn't …": a clause follows
         left = cs - 1
         after = b  # "…," said X, a spokesman who …: whatever follows names the speaker
     else:
@@ -452,7 +456,10 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     frags = _span(t, c_start, content_end)
     if not frags:
         return None
-    adverbial = content_end - c_start <= 6 and t.low[c_start] in lex.g["clause_blockers"] and not t.is_close_quote(left)
+    opener = t.low[c_start] in lex.g["clause_blockers"] or t.low[c_start] in lex.g["participle_openers"]
+    adverbial = opener and not t.is_close_quote(left) and (
+        content_end - c_start <= 6 or (after < b and t.txt[after] not in SENT_END and t.txt[after] != ","
+                                       and not t.low[after] in lex.g["tail_followers"]))
     # a second quotation after the attribution continues the same claim: "…," X said, "…"
     if rest < b and t.txt[rest] == "," and rest + 1 < b and t.is_open_quote(rest + 1):
         frags.append(t.quotes[t.qid[rest + 1]])

@@ -9,6 +9,7 @@ from .tokens import Toks
 
 MAX_NP = 12
 MAX_APPOSITION = 25
+MAX_BRACKETS = 8  # tokens in an aside like "(D-Md.)" between a name and what follows
 MAX_SUBJECT = 14  # words in a subject found by `loose_subject`
 DASHES = ("—", "–", "--")
 
@@ -107,7 +108,7 @@ def speaker_before_cue(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
                 break
             k -= 1
         if k >= lo and t.txt[k] == ",":
-            np = np_before(t, k, lo, lex)
+            np = np_before(t, _before_brackets(t, k, lo), lo, lex)
             if np is not None and not np.pronoun:
                 seg = (k + 1, i - 1)
                 if _role_apposition(t, seg, lex):
@@ -115,7 +116,17 @@ def speaker_before_cue(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
                     np.role = (a, seg[1])
                 return np
         return None
-    return np_before(t, i, lo, lex)
+    return np_before(t, _before_brackets(t, i, lo), lo, lex)
+
+
+def _before_brackets(t: Toks, end: int, lo: int) -> int:
+    """`Sen. Ted Cruz (R-Texas) said`: the phrase ends before a short bracketed aside."""
+    if end - 1 < lo or t.txt[end - 1] != ")":
+        return end
+    k = end - 2
+    while k >= lo and end - k <= MAX_BRACKETS and t.txt[k] != "(":
+        k -= 1
+    return k if k >= lo and t.txt[k] == "(" else end
 
 
 def _role_apposition(t: Toks, seg: tuple[int, int], lex: Lexicon) -> bool:

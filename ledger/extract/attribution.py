@@ -23,6 +23,7 @@ PARTICIPLE_CUT_CLASSES = ("speech", "belief", "intention")
 LOOSE_SUBJECT_CLASSES = ("speech", "belief", "intention", "perception", "other")
 LOOSE_SUBJECT_MIN_PRECISION = 0.3
 MAX_OPENING_PHRASE = 16  # words in "In a … poll released Monday,"
+MAX_APPOSITION_WORDS = 12  # "Flake, the US Ambassador to Turkey, said": longer is a clause
 MAX_TURN_NAME = 4  # words in a transcript speaker's name ("JAKE TAPPER:")
 DASHES_AND_BREAKS = {"-", "—", "–", ":", ";", ".", "|"}
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
@@ -401,7 +402,14 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     closes_quote = _quote_just_before(t, cs, a, lex) or _closing_quote_at(t, cs - 1)
     if cue.cls not in ("speech", "belief", "intention") and not closes_quote:
         return None  # any cue may close a quotation ("…," he continued), only a speech cue a clause
+    inverted = _inverted_speaker(t, lex, cs, ce, b, cue, closes_quote)
     np_left = speaker_before_cue(t, cs, a, lex)
+    if inverted is not None and np_left is not None and cs - np_left.end > MAX_APPOSITION_WORDS:
+        # "In politics, it is unusual …, said Matt Latimer.": no apposition is that long, but
+        # only a plain name closing the sentence (or before its own apposition) is trusted
+        named = np_after(t, ce, b, lex)
+        if named is not None and named.end == inverted.end and (named.end >= b or t.txt[named.end] in SENT_END | {","}):
+            np_left = None
     if np_left is not None and not (np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1)):
         # `"…," former presidential candidate Herman Cain said`: the name has words before it
         np_left = loose_subject(t, cs, a, lex) if _loose_ok(t, cs, cue) else None
@@ -421,14 +429,8 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         if not (tells or quoted) and after < b and not (t.txt[after] in SENT_END or t.txt[after] in (",", ";", "(", "—", "–")
                               or t.low[after] in lex.g["tail_followers"] or t.is_open_quote(after)):
             return None
-    elif _is_tail_left(t, cs - 1) and (cue.cls == "speech" or closes_quote):
-        speaker = _inverted_np(t, lex, ce, b)
-        if speaker is None:
-            return None
-        nxt = speaker.end
-        if nxt < b and not (t.txt[nxt] in SENT_END or t.txt[nxt] in (",", "(", ";", "—", "–") or t.qid[nxt] >= 0
-                            or t.low[nxt] in lex.g["tail_followers"] or t.low[nxt] in ("who", "whose")):
-            return None  # "Cummings, chair of the committee, said Clinton didn't …": a clause follows
+    elif inverted is not None:
+        speaker = inverted
         left = cs - 1
         after = b  # "…," said X, a spokesman who …: whatever follows names the speaker
     else:
@@ -510,6 +512,22 @@ def _continues(t: Toks, lex: Lexicon, k: int) -> bool:
     if cue is not None and w.endswith("ing"):
         return False
     return w not in lex.title_words and not (w in lex.g["determiners"] and k + 1 < t.n and t.low[k + 1] in lex.title_words)
+
+
+def _inverted_speaker(t: Toks, lex: Lexicon, cs: int, ce: int, b: int, cue: Cue, closes_quote: bool) -> NP | None:
+    """`…, said Matt Latimer, another speechwriter.`: the speaker after a cue that follows the
+    content's comma or closing quotation — when nothing but an apposition or the sentence end
+    comes after the name (`…, said Clinton didn't …` is a subject and its clause instead)."""
+    if not (_is_tail_left(t, cs - 1) and (cue.cls == "speech" or closes_quote)):
+        return None
+    speaker = _inverted_np(t, lex, ce, b)
+    if speaker is None:
+        return None
+    nxt = speaker.end
+    if nxt < b and not (t.txt[nxt] in SENT_END or t.txt[nxt] in (",", "(", ";", "—", "–") or t.qid[nxt] >= 0
+                        or t.low[nxt] in lex.g["tail_followers"] or t.low[nxt] in ("who", "whose")):
+        return None
+    return speaker
 
 
 def _quote_just_before(t: Toks, cs: int, a: int, lex: Lexicon) -> bool:

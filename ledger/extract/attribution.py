@@ -18,8 +18,9 @@ ASKED_OPENERS = {"whether", "if", "what", "how", "why", "who", "which", "about",
 # A cue with any object ("endorsed Trump") makes a claim only when the word is reliably a cue
 NP_FRAME_MIN_PRECISION = 0.4
 # cue classes whose speaker may be a subject found by `loose_subject`
-# ", adding that …" ends the content before it; ", considering …" belongs to it
-PARTICIPLE_CUT_CLASSES = ("speech", "belief", "intention")
+# ", adding that …", ", pointing to …" (any cue's participle) end the content before them;
+# ", considering …" (no cue) belongs to it
+PARTICIPLE_CUT_CLASSES = ("speech", "belief", "intention", "perception", "other")
 LOOSE_SUBJECT_CLASSES = ("speech", "belief", "intention", "perception", "other")
 LOOSE_SUBJECT_MIN_PRECISION = 0.3
 MAX_OPENING_PHRASE = 16  # words in "In a … poll released Monday,"
@@ -27,6 +28,10 @@ MAX_APPOSITION_WORDS = 12  # "Flake, the US Ambassador to Turkey, said": longer 
 MAX_TURN_NAME = 4  # words in a transcript speaker's name ("JAKE TAPPER:")
 DASHES_AND_BREAKS = {"-", "—", "–", ":", ";", ".", "|"}
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
+# irregular and -s forms that are verbs after "and"/"but" ("and says he …"); -ed forms always are
+COORD_VERBS = {"said", "says", "told", "tells", "wrote", "writes"}
+# ", while Clinton leads …": a contrast the writer draws, after the content
+CONTRAST_CUTS = {"while", "whereas", "though", "although", "compared"}
 TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
 
 
@@ -361,8 +366,11 @@ def _span(t: Toks, a: int, b: int) -> list[tuple[int, int]]:
 
 def _content_end(t: Toks, lex: Lexicon, k: int, b: int) -> int:
     """Where content that starts at k stops: the sentence end, a participial continuation
-    (", adding that …"), ", according to", or a coordinated cue verb (" and called for …")."""
+    (", adding that …"), ", according to", a contrast (", while …"), the speaker's next act
+    (", but did not …"), a coordinated cue verb (" and called for …", " but said …") or a
+    last, unpaired dash (PolNeAR's content stops before all of these)."""
     i = k
+    dash = -1
     while i < b:
         if t.qid[i] >= 0:
             i += 1
@@ -371,14 +379,38 @@ def _content_end(t: Toks, lex: Lexicon, k: int, b: int) -> int:
         if i > k and _after_comma(t, i):
             cue = lex.cues.get(w)
             if (cue and w.endswith("ing") and cue.cls in PARTICIPLE_CUT_CLASSES) or \
-                    " ".join(t.low[i:i + 2]) == "according to":
+                    " ".join(t.low[i:i + 2]) == "according to" or _subjectless_but(t, lex, i, b) \
+                    or w in CONTRAST_CUTS:
                 return i
-        if w == "and" and i + 1 < b and i > k + 2:
+        if i > k and _dash(t, i):
+            dash = i if dash == -1 else -2  # a pair of dashes encloses an aside inside the content
+        if w in ("and", "but") and i + 1 < b and i > k + 2:
             cue = lex.cues.get(t.low[i + 1])
-            if cue and cue.cls in ("speech", "intention") and t.low[i + 1].endswith("ed") and t.low[i + 2:i + 3] != ["by"]:
+            if cue and cue.cls in ("speech", "intention") and _finite_verb(t.low[i + 1]) and t.low[i + 2:i + 3] != ["by"]:
                 return i
         i += 1
-    return b
+    # "… — a proposal he has raised before.": a last, unpaired dash opens the writer's aside
+    return dash if dash > k + 2 else b
+
+
+def _dash(t: Toks, i: int) -> bool:
+    """Token i is a dash (a spaced hyphen, not one inside "pro-Trump")."""
+    w = t.txt[i]
+    return w in ("—", "–", "--") or (w == "-" and t.start[i] > t.end[i - 1])
+
+
+def _subjectless_but(t: Toks, lex: Lexicon, i: int, b: int) -> bool:
+    """", but did not recommend …", ", but declined to …": the speaker's own next act, not the
+    content (", but the friction continues" has its own subject and stays)."""
+    if t.low[i] != "but" or i + 1 >= b:
+        return False
+    w = t.low[i + 1]
+    return w in lex.g["aux_verbs"] or (w.endswith("ed") and not t.is_title(i + 1))
+
+
+def _finite_verb(w: str) -> bool:
+    """A cue form that is a verb after "and" ("and said", "and says"), not a noun ("and claims")."""
+    return w.endswith("ed") or w in COORD_VERBS
 
 
 def _after_comma(t: Toks, i: int) -> bool:
@@ -662,7 +694,8 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         if j < b and j > k and t.is_open_quote(j) and t.txt[j - 1] in (",", ":") and not _has_cue(t, lex, k, j):
             k = j
             kind = "quote"
-        elif j < b and j > k and t.low[j] == "that" and t.txt[j - 1] != "," and j - k <= 6 and not _has_cue(t, lex, k, j):
+        elif j < b and j > k and t.low[j] == "that" and t.txt[j - 1] != "," and j - k <= 6 and not _has_cue(t, lex, k, j) \
+                and not _clause_before_that(t, lex, k, j):
             k = j  # "said in a statement that …", "told reporters on Tuesday that …"
             kind = "clause"
         elif k < b and (lemma in lex.g["bare_clause_lemmas"] or cue.cls == "belief") \
@@ -700,6 +733,16 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         pattern = "direct-head" if _all_quoted(t, frags) else "head"
         speaker = split_role(t, speaker, lex)
     return Attribution(frags, (a, b), (cs, ce), cue, speaker=speaker, addressee=addressee, pattern=pattern)
+
+
+def _clause_before_that(t: Toks, lex: Lexicon, k: int, j: int) -> bool:
+    """"says the world has lost a voice that …", "says the movement that's sweeping …": the
+    words before "that" are the content's own clause, not an adverbial like "in a statement"."""
+    if t.low[j + 1:j + 2] in (["’s"], ["'s"]):
+        return True  # "that's": a relative clause inside the content
+    # a verb among those words ("says the world lost a voice that …"); one right before "that"
+    # is left out: "what he talks about most is that …" starts the content at "that"
+    return any(t.low[x] in lex.g["aux_verbs"] and t.txt[x] not in ("’s", "'s") for x in range(k, j - 1))
 
 
 def _quote_after(t: Toks, b: int) -> tuple[tuple[int, int], int] | None:

@@ -7,7 +7,7 @@ from spacy.tokens import Doc
 
 from ..models import Article, Claim, Span
 from ..resolve.ids import speaker_id
-from .attribution import Attribution
+from .spans import Attribution
 
 CONFIDENCE = {"direct-head": 0.9, "direct-tail": 0.9, "according": 0.8, "head": 0.75, "tail": 0.7,
               "participle": 0.7, "preposed": 0.6, "passive": 0.5,

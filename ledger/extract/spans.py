@@ -1,0 +1,170 @@
+"""Content spans: where a claim's words start and stop inside its sentence, and the
+`Attribution` every rule returns."""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from .lexicon import Cue, Lexicon
+from .speakers import NP
+from .tokens import SENT_END, Toks
+
+
+# A cue with any object ("endorsed Trump") makes a claim only when the word is reliably a cue
+NP_FRAME_MIN_PRECISION = 0.4
+# ", adding that …", ", pointing to …" (any cue's participle) end the content before them;
+# ", considering …" (no cue) belongs to it
+PARTICIPLE_CUT_CLASSES = ("speech", "belief", "intention", "perception", "other")
+# irregular and -s forms that are verbs after "and"/"but" ("and says he …"); -ed forms always are
+COORD_VERBS = {"said", "says", "told", "tells", "wrote", "writes"}
+# ", while Clinton leads …": a contrast the writer draws, after the content
+CONTRAST_CUTS = {"while", "whereas", "though", "although", "compared"}
+TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
+
+
+@dataclass
+class Attribution:
+    fragments: list[tuple[int, int]]  # character spans of the content
+    sent: tuple[int, int]  # token range of the sentence unit
+    cue: tuple[int, int] | None = None  # token range
+    cue_info: Cue | None = None
+    speaker: NP | None = None
+    addressee: NP | None = None
+    pattern: str = ""
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.fragments[-1][1]
+
+
+def _only_quote(t: Toks, a: int, b: int) -> bool:
+    q = t.qid[a]
+    return q >= 0 and all(t.qid[i] == q or t.is_punct(i) for i in range(a, b))
+
+
+def _trim(t: Toks, a: int, b: int) -> tuple[int, int] | None:
+    """Token range [a, b) without leading/trailing punctuation that is not part of a quote."""
+    while a < b and (t.txt[a].isspace() or (t.txt[a] in TRAILING | SENT_END | {","} and t.qid[a] < 0)):
+        a += 1
+    while b > a and (t.txt[b - 1].isspace() or (t.qid[b - 1] < 0 and (t.txt[b - 1] in TRAILING or t.txt[b - 1] in SENT_END))):
+        b -= 1
+    return (a, b) if b > a else None
+
+
+def _strip_chars(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and (text[s].isspace() or text[s] in ",;:"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:—–-"):
+        e -= 1
+    return s, e
+
+
+def _span(t: Toks, a: int, b: int) -> list[tuple[int, int]]:
+    r = _trim(t, a, b)
+    return [(t.start[r[0]], t.end[r[1] - 1])] if r else []
+
+
+def _content_end(t: Toks, lex: Lexicon, k: int, b: int) -> int:
+    """Where content that starts at k stops: the sentence end, a participial continuation
+    (", adding that …"), ", according to", a contrast (", while …"), the speaker's next act
+    (", but did not …"), a coordinated cue verb (" and called for …", " but said …") or a
+    last, unpaired dash (PolNeAR's content stops before all of these)."""
+    i = k
+    dash = -1
+    while i < b:
+        if t.qid[i] >= 0:
+            i += 1
+            continue
+        w = t.low[i]
+        if i > k and _after_comma(t, i):
+            cue = lex.cues.get(w)
+            if (cue and w.endswith("ing") and cue.cls in PARTICIPLE_CUT_CLASSES) or \
+                    " ".join(t.low[i:i + 2]) == "according to" or _subjectless_but(t, lex, i, b) \
+                    or w in CONTRAST_CUTS:
+                return i
+        if i > k and _dash(t, i):
+            dash = i if dash == -1 else -2  # a pair of dashes encloses an aside inside the content
+        if w in ("and", "but") and i + 1 < b and i > k + 2:
+            cue = lex.cues.get(t.low[i + 1])
+            if cue and cue.cls in ("speech", "intention") and _finite_verb(t.low[i + 1]) and t.low[i + 2:i + 3] != ["by"]:
+                return i
+        i += 1
+    # "… — a proposal he has raised before.": a last, unpaired dash opens the writer's aside
+    return dash if dash > k + 2 else b
+
+
+def _dash(t: Toks, i: int) -> bool:
+    """Token i is a dash (a spaced hyphen, not one inside "pro-Trump")."""
+    w = t.txt[i]
+    return w in ("—", "–", "--") or (w == "-" and t.start[i] > t.end[i - 1])
+
+
+def _subjectless_but(t: Toks, lex: Lexicon, i: int, b: int) -> bool:
+    """", but did not recommend …", ", but declined to …": the speaker's own next act, not the
+    content (", but the friction continues" has its own subject and stays)."""
+    if t.low[i] != "but" or i + 1 >= b:
+        return False
+    w = t.low[i + 1]
+    return w in lex.g["aux_verbs"] or (w.endswith("ed") and not t.is_title(i + 1))
+
+
+def _finite_verb(w: str) -> bool:
+    """A cue form that is a verb after "and" ("and said", "and says"), not a noun ("and claims")."""
+    return w.endswith("ed") or w in COORD_VERBS
+
+
+def _after_comma(t: Toks, i: int) -> bool:
+    """Token i follows a comma, possibly one inside a closing quotation: `…region," adding`."""
+    if i < 1:
+        return False
+    if t.txt[i - 1] == "," and t.qid[i - 1] < 0:
+        return True
+    return i >= 2 and t.is_close_quote(i - 1) and t.txt[i - 2] == ","
+
+
+def _is_tail_left(t: Toks, i: int) -> bool:
+    """Token i closes the content of a trailing attribution: a comma, or a closing quotation."""
+    return (t.txt[i] == "," and t.qid[i] < 0) or t.is_close_quote(i)
+
+
+def _tok_at(t: Toks, char: int, a: int, b: int) -> int:
+    return bisect_left(t.start, char, a, b)
+
+
+def _before_marks(text: str, end: int, marks: str = "\"”'»") -> str:
+    """The character before the quote marks that end at `end` ("" at the start of the text);
+    walking back instead of `text[:end].rstrip(…)`, which copies the article up to `end`."""
+    while end > 0 and text[end - 1] in marks:
+        end -= 1
+    return text[end - 1:end]
+
+
+def _all_quoted(t: Toks, frags) -> bool:
+    spans = set(t.quotes)
+    return all(f in spans or _within_quote(t, f) for f in frags)
+
+
+def _within_quote(t: Toks, f) -> bool:
+    return any(qs <= f[0] and f[1] <= qe for qs, qe in t.quotes)
+
+
+def _quote_after(t: Toks, b: int) -> tuple[tuple[int, int], int] | None:
+    """The quotation that opens the sentence after token b, if one does, and the end token of
+    that sentence."""
+    while b < t.n and t.txt[b].isspace():
+        b += 1
+    if b >= t.n or not t.is_open_quote(b):
+        return None
+    return t.quotes[t.qid[b]], t.sents[t.sent_of[b]][1]
+
+
+def _has_cue(t, lex, a, b) -> bool:
+    return any(t.low[i] in lex.cues for i in range(a, b))
+
+
+def _quote_before(t: Toks, a: int, b: int) -> bool:
+    return any(t.qid[i] >= 0 for i in range(a, b))

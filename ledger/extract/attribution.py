@@ -113,11 +113,14 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
     # 2b. no one speaks, the writer hedges: "the Trump team appeared paralyzed", "X reportedly
     # considered a run": the clause is the content, with no source
     for (cs, ce, cue) in cues:
-        if cs not in used and cue.lemma in lex.g["impersonal_lemmas"] and cue.precision >= NP_FRAME_MIN_PRECISION \
-                and not (ce < b and t.low[ce] != "to" and t.low[ce] in lex.g["clause_blockers"]):  # "appeared in the draft"
-            start = cs
-            while start > a and not (t.qid[start - 1] < 0 and t.txt[start - 1] in CLAUSE_BREAKS):
-                start -= 1
+        followed_by_to = ce < b and t.low[ce] == "to"  # "appear to be", reliable whatever the form
+        if cs not in used and cue.lemma in lex.g["impersonal_lemmas"] \
+                and (cue.precision >= NP_FRAME_MIN_PRECISION or followed_by_to) \
+                and not (ce < b and not followed_by_to and t.low[ce] in lex.g["clause_blockers"]):  # "appeared in the draft"
+            start = _clause_start(t, a, cs)
+            if start == cs and cs - 1 > a and t.txt[cs - 1] == ",":
+                # "religion, not ethnicity, appeared to …": step over the aside to its subject
+                start = _clause_start(t, a, _clause_start(t, a, cs - 1) - 1)
             frags = _span(t, start, _content_end(t, lex, ce, b))
             if frags and start < cs:
                 out.append(Attribution(frags, (a, b), (cs, ce), cue, pattern="impersonal"))
@@ -151,6 +154,14 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
             out.append(att)
     out.sort(key=lambda x: x.start)
     return _drop_overlaps(_link_preposed(t, out))
+
+
+def _clause_start(t: Toks, a: int, i: int) -> int:
+    """The first token of the clause that token i ends: after the last comma, dash or bracket
+    before it (outside quotations), or the sentence start."""
+    while i > a and not (t.qid[i - 1] < 0 and t.txt[i - 1] in CLAUSE_BREAKS):
+        i -= 1
+    return max(i, a)
 
 
 def _link_preposed(t: Toks, atts: list[Attribution]) -> list[Attribution]:

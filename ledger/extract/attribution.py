@@ -18,6 +18,7 @@ __all__ = ["Attribution", "attribute", "find_cues"]
 
 
 ASKED_OPENERS = {"whether", "if", "what", "how", "why", "who", "which", "about", "when", "where"}
+ASKED_AFTER = {"when", "if", "after", "once", "was", "were", "is", "are", "being", "been"}
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
 
 
@@ -125,15 +126,13 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
             if frags and start < cs:
                 out.append(Attribution(frags, (a, b), (cs, ce), cue, pattern="impersonal"))
                 used.add(cs)
-    # 3. "Asked whether …, 72 percent said …": the question put to someone
-    if cues and cues[0][0] == a and t.low[a] == "asked" and a + 1 < b and t.low[a + 1] in ASKED_OPENERS:
-        j = a + 1
-        while j < b and not (t.txt[j] == "," and t.qid[j] < 0) and not t.is_close_quote(j):
-            j += 1
-        frags = _span(t, a + 1, j + 1 if j < b and t.is_close_quote(j) else j)
-        if frags:
-            out.append(Attribution(frags, (a, b), (a, a + 1), cues[0][2], pattern="asked"))
-            used.add(a)
+    # 3. "Asked whether …, 72 percent said …", "When asked specifically what …", "X was asked
+    # about …": the question put to someone (no source: the asker is rarely named)
+    for (cs, ce, cue) in cues:
+        att = None if cs in used else _asked(t, a, b, cs, ce, cue)
+        if att:
+            out.append(att)
+            used.add(cs)
     # 4. a speaker with a cue, the content after it or before it
     for (cs, ce, cue) in cues:
         if cs in used or cue.cls in ("according", "passive"):
@@ -154,6 +153,21 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
             out.append(att)
     out.sort(key=lambda x: x.start)
     return _drop_overlaps(_link_preposed(t, out))
+
+
+def _asked(t: Toks, a: int, b: int, cs: int, ce: int, cue: Cue) -> Attribution | None:
+    if t.low[cs] != "asked" or not (cs == a or t.low[cs - 1] in ASKED_AFTER):
+        return None
+    k = ce
+    if k < b and t.low[k].endswith("ly") and len(t.low[k]) > 4:
+        k += 1  # "asked specifically what …"
+    if k >= b or t.low[k] not in ASKED_OPENERS:
+        return None
+    j = k
+    while j < b and not (t.txt[j] == "," and t.qid[j] < 0) and not t.is_close_quote(j):
+        j += 1
+    frags = _span(t, k, j + 1 if j < b and t.is_close_quote(j) else j)
+    return Attribution(frags, (a, b), (cs, ce), cue, pattern="asked") if frags else None
 
 
 def _clause_start(t: Toks, a: int, i: int) -> int:

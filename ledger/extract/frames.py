@@ -212,7 +212,9 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         else:
             # "She greeted supporters … and told them that …": the sentence's subject
             subject = np_after(t, a, cs, lex)
-            if subject is None or not (subject.pronoun or t.is_title(subject.end - 1)) \
+            head = t.low[subject.end - 1] if subject is not None else ""
+            if subject is None or not (subject.pronoun or t.is_title(subject.end - 1) or head in lex.title_words
+                                       or head in lex.source_nouns) \
                     or t.low[subject.start] in lex.g["pronoun_objects"] and not subject.pronoun:
                 return None
             speaker, pattern = split_role(t, subject, lex), "coordinated"

@@ -92,9 +92,22 @@ def _content_end(t: Toks, lex: Lexicon, k: int, b: int) -> int:
             cue = lex.cues.get(t.low[i + 1])
             if cue and cue.cls in ("speech", "intention") and _finite_verb(t.low[i + 1]) and t.low[i + 2:i + 3] != ["by"]:
                 return i
+            if t.txt[i - 1] == "," and _pronoun_then_cue(t, lex, i + 1, b):
+                return i - 1  # "…, and she can now say that …": a second attribution of its own
         i += 1
     # "… — a proposal he has raised before.": a last, unpaired dash opens the writer's aside
     return dash if dash > k + 2 else b
+
+
+def _pronoun_then_cue(t: Toks, lex: Lexicon, i: int, b: int) -> bool:
+    """Token i starts "she (can now) say…": a subject pronoun, auxiliaries or adverbs, a speech cue."""
+    if i >= b or t.low[i] not in lex.g["pronoun_subjects"]:
+        return False
+    j = i + 1
+    while j < b and j - i <= 3 and t.low[j] in lex.g["skip_before_cue"]:
+        j += 1
+    cue = lex.cues.get(t.low[j]) if j < b else None
+    return cue is not None and cue.cls == "speech" and not t.low[j].endswith("ing")
 
 
 def _dash(t: Toks, i: int) -> bool:

@@ -48,8 +48,8 @@ class DocumentEntities:
         name_links = ("of", "al", "bin", "de", "van", "von")
         nxt = 0  # a run of capitalised words is read once, from its first word
         for i in compress(range(n), title):
-            if i < nxt or qid[i] >= 0:
-                continue
+            if i < nxt or qid[i] >= 0 or low[i] in lex.g["not_names"] or low[i] in lex.g["pronoun_subjects"]:
+                continue  # "But Trump said", "And I": a capitalised conjunction or pronoun starts no name
             j = i
             while j < n and sent_of[j] == sent_of[i] and (
                     title[j] or low[j] in lex.title_words or

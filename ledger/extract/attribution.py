@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .lexicon import Cue, Lexicon
 from .sentences import is_heading
+from .speakers import NP, np_after, split_role
 from .tokens import Toks
 from .spans import (
     NP_FRAME_MIN_PRECISION, Attribution, _only_quote, _trim, _strip_chars, _span, _content_end,
@@ -152,7 +153,7 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
         if att:
             out.append(att)
     out.sort(key=lambda x: x.start)
-    return _drop_overlaps(_link_preposed(t, out))
+    return _drop_overlaps(_link_preposed(t, lex, out))
 
 
 def _asked(t: Toks, a: int, b: int, cs: int, ce: int, cue: Cue) -> Attribution | None:
@@ -178,7 +179,7 @@ def _clause_start(t: Toks, a: int, i: int) -> int:
     return max(i, a)
 
 
-def _link_preposed(t: Toks, atts: list[Attribution]) -> list[Attribution]:
+def _link_preposed(t: Toks, lex: Lexicon, atts: list[Attribution]) -> list[Attribution]:
     """"While indicating that …, X warned that …": the participle's speaker is the main
     clause's, and its content stops at the comma before that speaker."""
     out = []
@@ -187,15 +188,29 @@ def _link_preposed(t: Toks, atts: list[Attribution]) -> list[Attribution]:
             out.append(att)
             continue
         main = next((m for m in atts[i + 1:] if m.speaker is not None and m.pattern != "preposed"), None)
-        if main is None:
+        speaker = main.speaker if main is not None else _subject_after_comma(t, lex, att)
+        if speaker is None:
             continue
-        stop = t.start[main.speaker.start if main.speaker.role is None else min(main.speaker.start, main.speaker.role[0])]
+        stop = t.start[speaker.start if speaker.role is None else min(speaker.start, speaker.role[0])]
         s, e = _strip_chars(t.text, att.start, min(att.end, stop))
         if e > s:
             att.fragments = [(s, e)]
-            att.speaker = main.speaker
+            att.speaker = speaker
             out.append(att)
     return out
+
+
+def _subject_after_comma(t: Toks, lex: Lexicon, att: Attribution) -> NP | None:
+    """"After saying he was nervous, the man ended up …": with no claim in the main clause,
+    its subject (right after the participle clause's comma) is the speaker."""
+    a, b = att.sent
+    comma = next((x for x in range(att.cue[1], b) if t.txt[x] == "," and t.qid[x] < 0), None)
+    if comma is None:
+        return None
+    np = np_after(t, comma + 1, b, lex)
+    if np is None or np.end >= b or t.is_punct(np.end) or t.low[np.end] in lex.g["clause_blockers"]:
+        return None
+    return split_role(t, np, lex)
 
 
 def _drop_overlaps(atts: list[Attribution]) -> list[Attribution]:

@@ -98,6 +98,15 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
                        pattern="direct-tail" if _all_quoted(t, frags) else "tail")
 
 
+def _opens_participle_clause(t: Toks, cs: int) -> bool:
+    """`…, saying …`, `… – saying …`, `…, falsely suggesting …`: a participle after a comma or a
+    dash, maybe with an adverb in between."""
+    i = cs
+    if i - 1 >= 0 and t.low[i - 1].endswith("ly") and len(t.low[i - 1]) > 4:
+        i -= 1
+    return _after_comma(t, i) or (i >= 1 and t.txt[i - 1] in ("—", "–", "-", "--") and t.start[i - 1] > t.end[i - 2])
+
+
 def _sentence_subject(t: Toks, lex: Lexicon, a: int, limit: int) -> NP | None:
     """The subject of the sentence's main clause, when it opens the sentence ("Trump …") or
     follows an introductory phrase and its comma ("In a press conference, Trump …"); it must be
@@ -108,8 +117,11 @@ def _sentence_subject(t: Toks, lex: Lexicon, a: int, limit: int) -> NP | None:
         if start < 0:
             return None
     np = np_after(t, start, limit, lex)
-    if np is None or np.end >= limit or t.is_punct(np.end) or t.qid[np.start] >= 0 \
-            or t.low[np.end] in lex.g["clause_blockers"]:
+    nxt = np.end if np is not None else limit
+    while nxt < limit and t.txt[nxt].isspace():
+        nxt += 1  # "Sanders  has …": a doubled space is a token of its own
+    if np is None or nxt >= limit or t.is_punct(nxt) or t.qid[np.start] >= 0 \
+            or t.low[nxt] in lex.g["clause_blockers"]:
         return None
     if np.pronoun and t.low[np.start] not in lex.g["pronoun_subjects"]:
         return None
@@ -186,7 +198,7 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     pattern = None
     guessed = False  # the speaker is the sentence's subject, not a phrase next to the cue
     speaker = speaker_before_cue(t, cs, a, lex)
-    participle = t.low[cs].endswith("ing") and _after_comma(t, cs)
+    participle = t.low[cs].endswith("ing") and _opens_participle_clause(t, cs)
     if speaker is None and participle:
         # ", adding that …": the speaker of the claim this clause continues
         main = next((p for p in reversed(prior) if p.sent == (a, b) and p.speaker is not None

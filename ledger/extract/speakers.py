@@ -232,8 +232,9 @@ def loose_subject(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
     else:
         if j - 1 >= lo:
             return None  # ran out of room: too long to be a subject
-    if j >= end or t.low[j] in lex.g["clause_blockers"] or t.low[j] in lex.g["not_speakers"]:
-        return None
+    if j >= end or t.low[j] in lex.g["clause_blockers"] or t.low[j] in lex.g["not_speakers"] \
+            or (t.low[j].endswith("ing") and t.low[j] in lex.cues):
+        return None  # "…, saying his campaign does not want": a participle's clause, no subject
     if not any(_is_name_token(t, x, lex) or t.low[x] in lex.g["determiners"]
                or t.low[x] in lex.g["inanimate_sources"] for x in range(j, end)):
         return None

@@ -99,6 +99,11 @@ def speaker_before_cue(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
         i -= 1
         if i - 1 >= lo and t.txt[i - 1] == ",":
             i -= 1  # "Flake, who …" rarely: keep the comma out
+    if i - 2 >= lo and t.txt[i - 1] == "," and t.txt[i - 2] == ")":
+        # "Gov. John Kasich (R-OH), said": a stray comma after the bracketed party and state
+        np = np_before(t, _before_brackets(t, i - 1, lo), lo, lex)
+        if np is not None and not np.pronoun and t.is_title(np.end - 1):
+            return np
     if i - 1 >= lo and t.txt[i - 1] == "," and t.qid[i - 1] < 0:
         # an apposition or relative clause closed by this comma: find the comma that opens it
         k = i - 2
@@ -115,6 +120,12 @@ def speaker_before_cue(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
                     a = seg[0] + (1 if t.low[seg[0]] in ("the", "a", "an") else 0)
                     np.role = (a, seg[1])
                 return np
+            if np is None:
+                # "Clinton's Democratic opponent, Vermont Sen. Bernie Sanders, praised": the
+                # name is the apposition itself
+                named = np_after(t, k + 1, i - 1, lex)
+                if named is not None and not named.pronoun and named.end == i - 1 and t.is_title(named.end - 1):
+                    return split_role(t, named, lex)
         return None
     return np_before(t, _before_brackets(t, i, lo), lo, lex)
 

@@ -414,7 +414,7 @@ CASES = [
      "The harbour will reopen in June, her\u00a0brother\u00a0added.",
      [C(mention="her\u00a0brother", cue="added", content="The harbour will reopen in June")]),
     ("name-in-apposition",
-     "The mayor’s main rival, council member Maria Lopez, also praised the plan.",
+     "The mayor’s main rival, Sen. Maria Lopez, also praised the plan.",
      [C(speaker="Maria Lopez", cue="praised", content="the plan")]),
     ("stray-comma-after-brackets",
      "After the vote, Rep. Maria Lopez (D-Fla.), said, “We will rebuild.”",

@@ -11,6 +11,7 @@ from .spans import (
 )
 
 
+MAX_ASIDE = 12  # words between the commas of "says, win or lose on Tuesday, he is staying"
 MAX_TAIL = 10  # tokens between the content's comma and the end of "…, the source added in a statement."
 # cue classes whose speaker may be a subject found by `loose_subject`, and how reliable the cue
 LOOSE_SUBJECT_CLASSES = ("speech", "belief", "intention", "perception", "other")
@@ -259,6 +260,10 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         kind = "quote"
     elif k < b and t.is_open_quote(k):
         kind = "quote"
+    elif nxt == "," and lemma in lex.g["bare_clause_lemmas"] and _aside_then_clause(t, lex, k, b) is not None:
+        # "Rubio says, win or lose on Tuesday, he's staying", "I can now say, with hindsight, that …"
+        k = _aside_then_clause(t, lex, k, b)
+        kind = "clause"
     elif nxt == ":" and k + 1 >= b:
         # "Breitbart News responded:" closing a paragraph, the quotation in the next one
         q = _quote_after(t, b)
@@ -317,6 +322,21 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         pattern = "direct-head" if _all_quoted(t, frags) else "head"
         speaker = split_role(t, speaker, lex)
     return Attribution(frags, (a, b), (cs, ce), cue, speaker=speaker, addressee=addressee, pattern=pattern)
+
+
+def _aside_then_clause(t: Toks, lex: Lexicon, comma: int, b: int) -> int | None:
+    """After "says," an aside closed by a second comma, then the statement: where it starts
+    (the "that" after the aside, else the aside itself, which PolNeAR counts in)."""
+    j = comma + 1
+    while j < b and j - comma <= MAX_ASIDE and not (t.txt[j] == "," and t.qid[j] < 0):
+        if t.qid[j] >= 0 or t.txt[j] in SENT_END:
+            return None
+        j += 1
+    if j >= b - 1 or t.txt[j] != "," or j == comma + 1:
+        return None
+    if t.low[j + 1] == "that":
+        return j + 1
+    return comma + 1 if _starts_clause(t, lex, j + 1) else None
 
 
 def _clause_before_that(t: Toks, lex: Lexicon, k: int, j: int) -> bool:

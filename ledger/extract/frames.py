@@ -44,23 +44,20 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         if np_left is not None and not (np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1)):
             np_left = None
     if np_left is not None:
-        speaker, left = np_left, np_left.start - 1
-        after = ce
-        tells = cue.lemma in lex.g["tell_lemmas"]
-        quoted = t.is_close_quote(left) and _before_marks(t.text, t.end[left]) in (",", "?", "!")
-        # "…, Allen said he tends to …" is a speaker-first claim, not a tail; but after
-        # ""…," he told cheering supporters" anything may follow
-        if not (tells or quoted) and after < b and not (t.txt[after] in SENT_END or t.txt[after] in (",", ";", "(", "—", "–")
-                              or t.low[after] in lex.g["tail_followers"] or t.is_open_quote(after)):
-            return None
+        speaker, left, after = np_left, np_left.start - 1, ce
     elif inverted is not None:
-        speaker = inverted
-        left = cs - 1
-        after = b  # "…," said X, a spokesman who …: whatever follows names the speaker
+        # "…," said X, a spokesman who …: whatever follows names the speaker
+        speaker, left, after = inverted, cs - 1, b
     else:
         return None
-    rest = after
     quoted_left = t.is_close_quote(left) and _before_marks(t.text, t.end[left]) in (",", "?", "!")
+    # "…, Allen said he tends to …" is a speaker-first claim, not a tail; but after
+    # ""…," he told cheering supporters" anything may follow
+    if np_left is not None and not (cue.lemma in lex.g["tell_lemmas"] or quoted_left) and after < b \
+            and not (t.txt[after] in SENT_END or t.txt[after] in (",", ";", "(", "—", "–")
+                     or t.low[after] in lex.g["tail_followers"] or t.is_open_quote(after)):
+        return None
+    rest = after
     while rest < b and (quoted_left or rest - after <= MAX_TAIL) and t.txt[rest] not in SENT_END \
             and t.txt[rest] != "," and t.qid[rest] < 0 and (quoted_left or t.low[rest] != "that"):
         rest += 1
@@ -260,9 +257,9 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
         kind = "quote"
     elif k < b and t.is_open_quote(k):
         kind = "quote"
-    elif nxt == "," and lemma in lex.g["bare_clause_lemmas"] and _aside_then_clause(t, lex, k, b) is not None:
+    elif nxt == "," and lemma in lex.g["bare_clause_lemmas"] and (aside := _aside_then_clause(t, lex, k, b)) is not None:
         # "Rubio says, win or lose on Tuesday, he's staying", "I can now say, with hindsight, that …"
-        k = _aside_then_clause(t, lex, k, b)
+        k = aside
         kind = "clause"
     elif nxt == ":" and k + 1 >= b:
         # "Breitbart News responded:" closing a paragraph, the quotation in the next one

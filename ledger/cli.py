@@ -67,7 +67,9 @@ def schemas(out_dir):
 
 
 @cli.command("eval")
-@click.argument("gold", type=click.Path())
+@click.argument("gold", type=click.Path(), required=False)
+@click.option("--reviews", "reviews_db", type=click.Path(dir_okay=False), metavar="DB",
+              help="Also check the claims reviewers marked confirmed or wrong in this ledger")
 @click.option("--model", default=None, help="An installed spaCy pipeline to use as the base")
 @click.option("--subset", type=click.Choice(["all", "quoted"]), default="all", show_default=True,
               help="quoted: only gold whose content holds a quotation mark (as score.py)")
@@ -77,12 +79,19 @@ def schemas(out_dir):
 @click.option("--errors", "n_errors", type=click.IntRange(min=0), default=0, metavar="N",
               help="Also list the N worst misses and the N worst false claims")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the first N documents")
-def eval_(gold, model, subset, split, as_json, n_errors, limit):
+def eval_(gold, reviews_db, model, subset, split, as_json, n_errors, limit):
     """Run the extractor over GOLD (JSONL, the format ../shared/eval/score.py reads) and score
-    it exactly as score.py does, with a breakdown by case."""
+    it exactly as score.py does, with a breakdown by case; with --reviews, also over the
+    articles of a ledger whose claims reviewers marked confirmed or wrong."""
     from .evaluate import GoldError, evaluate, predict, read_gold
     from .evaluate import report
 
+    if not gold and not reviews_db:
+        raise click.UsageError("give a GOLD file, --reviews DB, or both")
+    if reviews_db:
+        _eval_reviews(reviews_db, model, as_json)
+    if not gold:
+        return
     try:
         docs = read_gold(gold, split=split, limit=limit)
     except GoldError as e:
@@ -97,6 +106,16 @@ def eval_(gold, model, subset, split, as_json, n_errors, limit):
         click.echo(warning, err=True)
     if n_errors:
         click.echo("\n".join(report.errors_lines(ev, n_errors)), err=as_json)
+
+
+def _eval_reviews(db_path, model, as_json):
+    from .evaluate import predict
+    from .evaluate.reviews import check_reviews, review_lines
+    from .store.reviews import reviewed_documents
+
+    docs = reviewed_documents(_open(db_path))
+    fig = check_reviews(docs, predict(docs, _pipeline(model), extract=extract_claims))
+    click.echo(json.dumps({"reviews": fig}) if as_json else "\n".join(review_lines(fig)))
 
 
 # --- the ledger database: ingest, export, serve, metadata ----------------------------------
@@ -180,26 +199,133 @@ def ingest(args, db_option, model):
         if bar is not None:
             bar.close()
     click.echo(stats.summary())
+    from .store.link import needs_link
+
+    if needs_link(db):
+        _link(db, db_path)
     if stats.skipped:
         sys.exit(1)
 
 
+def _link(db, db_path) -> None:
+    from .store.link import link_ledger
+
+    try:
+        st = link_ledger(db)
+    except sqlite3.Error as e:
+        raise click.ClickException(f"{db_path}: {e}")
+    click.echo(f"linked: {st.speakers} speakers; {st.clusters} statements reported in several articles, "
+               f"{st.drifting} with drift")
+
+
+@cli.command("link")
+@click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
+def link_(db_path):
+    """Re-link speakers across articles and regroup claims reported in several articles
+    (ingest does this itself; run it after editing the ledger by hand)."""
+    _link(_open(db_path, create=True), db_path)
+
+
+@cli.group()
+def speakers():
+    """List speakers, and correct how articles' speakers were linked into one."""
+
+
+@speakers.command("list")
+@click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
+@click.option("--name", help="Only speakers whose name or an alias contains this")
+def speakers_list(db_path, name):
+    """One line per speaker: id, name, type, claims, articles, aliases."""
+    db = _open(db_path)
+    sql = "select id, name, type, claim_count, article_count, aliases from speakers"
+    params = []
+    if name:
+        sql += " where name like ? or aliases like ?"
+        params = [f"%{name}%"] * 2
+    for sid, nm, typ, claims, articles, aliases in db.execute(sql + " order by claim_count desc, name", params):
+        click.echo(f"{sid}\t{nm}\t{typ}\t{claims} claims\t{articles} articles\t{' · '.join(json.loads(aliases or '[]'))}")
+
+
+def _speaker_name(db, ref: str) -> str:
+    """A speaker given by id, name or alias → the name it has now (ids can change as the
+    ledger grows; corrections are kept by name)."""
+    row = db.execute("select name from speakers where id = ? or name = ? collate nocase", [ref, ref]).fetchone() or \
+        db.execute("select name from article_speakers where name = ? collate nocase", [ref]).fetchone()
+    if row is None:
+        raise click.ClickException(f"no speaker {ref!r} in the ledger (see `ledger speakers list`)")
+    return row[0]
+
+
+@speakers.command("merge")
+@click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
+@click.argument("a")
+@click.argument("b")
+def speakers_merge(db_path, a, b):
+    """A and B (ids or names) are the same speaker. Kept through every re-ingest."""
+    from .store.link import add_correction
+
+    db = _open(db_path)
+    add_correction(db, "merge", _speaker_name(db, a), _speaker_name(db, b))
+    _link(db, db_path)
+
+
+@speakers.command("split")
+@click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
+@click.argument("speaker")
+@click.argument("name")
+@click.option("--article", "article_id", metavar="ID", help="Only in this article")
+def speakers_split(db_path, speaker, name, article_id):
+    """The articles' speakers called NAME are not SPEAKER: they stand apart (only in ARTICLE
+    with --article). Kept through every re-ingest."""
+    from .store.link import add_correction
+
+    db = _open(db_path)
+    speaker_name = _speaker_name(db, speaker)
+    sql = "select count(*) from article_speakers where name = ? collate nocase"
+    if db.execute(sql + (" and article_id = ?" if article_id else ""),
+                  [name, article_id] if article_id else [name]).fetchone()[0] == 0:
+        raise click.ClickException(f"no article{' ' + repr(article_id) if article_id else ''} names a speaker {name!r}")
+    add_correction(db, "split", speaker_name, name, article_id)
+    _link(db, db_path)
+
+
 @cli.command()
 @click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "markdown"]), default="csv",
-              show_default=True, help="json is an array of claims in the claim schema")
+@click.argument("claim_id")
+@click.option("--status", type=click.Choice(["confirmed", "wrong", "needs-check"]), required=True)
+@click.option("--note", help="Why, for the next reader")
+def review(db_path, claim_id, status, note):
+    """Mark a claim confirmed, wrong or needs-check. The mark is kept by the claim's id, so
+    it survives re-ingest, and shows in Datasette (reviews, reviewed_claims)."""
+    from .store.reviews import set_review
+
+    db = _open(db_path)
+    try:
+        set_review(db, claim_id, status, note)
+    except LedgerError as e:
+        raise click.ClickException(f"{db_path}: {e}")
+    click.echo(f"{claim_id}: {status}")
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonld", "markdown"]), default="csv",
+              show_default=True, help="json: claims in the claim schema; jsonld: schema.org Quotation items")
+@click.option("--group-by", type=click.Choice(["speaker", "cluster"]), default="speaker", show_default=True,
+              help="markdown only: by speaker, or by statement reported in several articles")
 @click.option("--speaker", help="Only claims by this speaker (name, id or any alias)")
 @click.option("--article", "article_id", metavar="ID", help="Only claims from this article")
 @click.option("--search", metavar="TERM", help="Only claims whose words, speaker or cue match")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="Write here instead of stdout")
-def export(db_path, fmt, speaker, article_id, search, output):
-    """Write the claims in the ledger DB (all, or filtered) as CSV, JSON or Markdown."""
+def export(db_path, fmt, group_by, speaker, article_id, search, output):
+    """Write the claims in the ledger DB (all, or filtered) as CSV, JSON, JSON-LD or Markdown."""
     from .export import FORMATS, select_claims
 
     db = _open(db_path)
     try:
-        n = FORMATS[fmt](select_claims(db, speaker=speaker, article=article_id, search=search), output)
+        rows = select_claims(db, speaker=speaker, article=article_id, search=search)
+        n = FORMATS[fmt](rows, output, group_by=group_by) if fmt == "markdown" else FORMATS[fmt](rows, output)
     except sqlite3.Error as e:
         raise click.ClickException(f"{db_path}: {e}")
     if output is not sys.stdout and getattr(output, "name", "-") != "-":

@@ -12,6 +12,10 @@ EXTRACTOR_VERSION = f"ledger-rules/{__version__}"
 
 Kind = Literal["direct", "indirect", "mixed"]
 SpeakerType = Literal["person", "organization", "group", "anonymous", "unknown"]
+# How the outlet reports the statement, from the cue (ledger/data/stances.tsv).
+Stance = Literal["neutral", "strong", "distancing", "hedged"]
+Granularity = Literal["day", "week", "month", "year"]
+ReviewStatus = Literal["confirmed", "wrong", "needs-check"]
 
 
 class Span(BaseModel):
@@ -66,7 +70,14 @@ class Claim(BaseModel):
     addressee: Optional[str] = None
     addressee_mention: Optional[Span] = None
     sentence: Span
+    stance: Optional[Stance] = Field(
+        None, description="How the cue reports it: neutral (said), strong (warned), distancing (claimed), hedged (suggested)")
     date: Optional[str] = Field(None, description="The article's date")
+    utterance_date: Optional[str] = Field(
+        None, description="When it was said, where the sentence gives it, resolved against the article's date "
+                          "(ISO 8601 at the expression's precision); empty when it cannot be resolved")
+    utterance_date_mention: Optional[Span] = Field(None, description="The words that date the statement")
+    setting: Optional[Span] = Field(None, description="Where it was said (\"during a press conference in Istanbul\")")
     outlet: Optional[str] = None
     confidence: float = Field(ge=0.0, le=1.0)
     extractor: str = EXTRACTOR_VERSION
@@ -76,7 +87,32 @@ class Claim(BaseModel):
         return hashlib.sha1(f"{article_id}\x1f{start}\x1f{end}".encode("utf-8")).hexdigest()[:16]
 
 
-MODELS = {"Span": Span, "Article": Article, "Speaker": Speaker, "Claim": Claim}
+class DateMention(BaseModel):
+    """A date expression in an article, raw as written and resolved where the text allows."""
+
+    model_config = ConfigDict(extra="forbid")
+    article_id: str
+    mention: Span
+    value: Optional[str] = Field(None, description="ISO 8601 at the expression's precision (2024-04-13, "
+                                                   "2024-W15, 2024-04, 2024); empty when it cannot be resolved")
+    granularity: Optional[Granularity] = None
+    claim_id: Optional[str] = Field(None, description="The claim it dates or sits in, if any")
+    role: Literal["utterance", "content", "article"] = Field(
+        description="utterance: when a claim was made; content: inside a claim's words; article: elsewhere")
+
+
+class Review(BaseModel):
+    """A reviewer's mark on a claim, keyed by the claim's stable id so it survives re-ingest."""
+
+    model_config = ConfigDict(extra="forbid")
+    claim_id: str
+    status: ReviewStatus
+    note: Optional[str] = None
+    reviewed_at: str = Field(description="UTC, ISO 8601")
+
+
+MODELS = {"Span": Span, "Article": Article, "Speaker": Speaker, "Claim": Claim,
+          "DateMention": DateMention, "Review": Review}
 
 
 def json_schemas() -> dict[str, dict]:

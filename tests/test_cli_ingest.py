@@ -40,7 +40,9 @@ def test_ingest_writes_the_ledger(runner, articles, tmp_path):
     db_path = tmp_path / "ledger.db"
     result = runner.invoke(cli, ["ingest", str(db_path), str(articles)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "2 read: 2 new, 0 changed, 0 unchanged, 0 failed; 5 claims written"
+    assert result.stdout.splitlines() == [
+        "2 read: 2 new, 0 changed, 0 unchanged, 0 failed; 5 claims written",
+        "linked: 3 speakers; 0 statements reported in several articles, 0 with drift"]
     assert table_counts(db_path) == {"articles": 2, "claims": 5, "speakers": 3, "ingest_runs": 1}
     db = sqlite_utils.Database(db_path)
     assert db.table("articles").get("flake")["path"] == str(articles / "flake.txt")

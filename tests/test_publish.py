@@ -30,10 +30,13 @@ def test_metadata_descriptions_come_from_the_models():
     tables = meta["databases"]["ledger"]["tables"]
     assert tables["claims"]["columns"]["speaker"] == Claim.model_fields["speaker"].description
     assert tables["claims"]["columns"]["content_start"].startswith("content: where it starts")
-    assert tables["claims"]["facets"] == ["speaker", "kind", "cue_lemma", "outlet", "date"]
+    assert tables["claims"]["facets"] == ["speaker", "kind", "stance", "cue_lemma", "outlet", "date"]
     assert tables["articles"]["label_column"] == "title" and tables["speakers"]["label_column"] == "name"
     assert set(meta["databases"]["ledger"]["queries"]) == {
-        "claims_by_speaker", "speakers_in_several_articles", "article_claims", "search_claims"}
+        "claims_by_speaker", "speakers_in_several_articles", "article_claims", "search_claims",
+        "same_claim_in_several_outlets", "quote_drift", "speaker_timeline", "term_by_speaker",
+        "claims_by_stance", "stance_by_outlet"}
+    assert tables["speaker_roles"]["description"].startswith("Every role")
 
 
 def test_claims_table_with_facets_and_labels(ledger_path):
@@ -41,7 +44,7 @@ def test_claims_table_with_facets_and_labels(ledger_path):
                             "/ledger/claims.json?_shape=array&_labels=on&article_id=fidan")
     data = rows(table)
     assert len(data["rows"]) == 5
-    assert set(data["facet_results"]) == {"speaker", "kind", "cue_lemma", "outlet", "date"}
+    assert set(data["facet_results"]) == {"speaker", "kind", "stance", "cue_lemma", "outlet", "date"}
     speakers = {f["value"]: f["count"] for f in data["facet_results"]["speaker"]["results"]}
     assert speakers == {"Jeff Flake": 3, "Hakan Fidan": 1, "John Kirby": 1}
     first = rows(labelled)[0]
@@ -68,7 +71,7 @@ def test_canned_queries(ledger_path):
 
 
 def test_every_canned_query_runs(ledger_path):
-    params = "speaker=x&article_id=x&q=x"
+    params = "speaker=x&article_id=x&q=x&stance=x"
     for response in fetch(ledger_path, *(f"/ledger/{name}.json?{params}" for name in QUERIES)):
         assert response.status_code == 200, response.text
 

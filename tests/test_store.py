@@ -11,7 +11,7 @@ from conftest import FLAKE_TEXT, fidan_claims, flake_claims, make_article, make_
 
 
 def counts(db):
-    return {t: db.table(t).count for t in ("articles", "claims", "speakers", "speaker_aliases")}
+    return {t: db[t].count for t in ("articles", "claims", "speakers", "speaker_aliases", "article_speakers")}
 
 
 def test_schema_derives_from_models():
@@ -102,7 +102,7 @@ def test_speakers_merge_across_articles(db, flake_article, fidan_article):
     flake = db.table("speakers").get("jeff-flake")
     assert flake["article_count"] == 2 and flake["claim_count"] == 3
     assert json.loads(flake["aliases"]) == ["Jeff Flake", "Flake"]
-    aliases = {(r["alias"], r["article_id"]) for r in db.table("speaker_aliases").rows_where(
+    aliases = {(r["alias"], r["article_id"]) for r in db["speaker_aliases"].rows_where(
         "speaker_id = ?", ["jeff-flake"])}
     assert aliases == {("Jeff Flake", "flake"), ("Flake", "flake"), ("Jeff Flake", "fidan")}
 

@@ -6,6 +6,7 @@ import json
 from typing import IO, Iterable
 
 from ..models import Claim
+from .jsonld import write_jsonld
 from ..store.schema import TABLES, from_row
 
 # CSV columns: the claims table (itself derived from Claim) plus where each claim is from.
@@ -30,8 +31,12 @@ def write_json(rows: Iterable[dict], out: IO[str]) -> int:
     return len(claims)
 
 
-def write_markdown(rows: Iterable[dict], out: IO[str]) -> int:
-    """One section per speaker (most quoted first), each quote with outlet, date and article."""
+def write_markdown(rows: Iterable[dict], out: IO[str], group_by: str = "speaker") -> int:
+    """By speaker: one section per speaker (most quoted first). By cluster: one section per
+    statement reported in several articles, first appearance first, with each version's
+    word diff. Every quote carries its outlet, date and article."""
+    if group_by == "cluster":
+        return _markdown_clusters(rows, out)
     groups: dict[str, list[dict]] = {}
     for row in rows:  # rows arrive in reading order, and stay in it within a speaker
         groups.setdefault(row.get("speaker") or NO_SPEAKER, []).append(row)
@@ -42,6 +47,34 @@ def write_markdown(rows: Iterable[dict], out: IO[str]) -> int:
         for row in items:
             out.write(f"- {_quote(row)} — {_source(row)}\n")
     return sum(len(items) for items in groups.values())
+
+
+def _markdown_clusters(rows: Iterable[dict], out: IO[str]) -> int:
+    clusters: dict[str, list[dict]] = {}
+    for row in rows:
+        if row.get("cluster_id"):
+            clusters.setdefault(row["cluster_id"], []).append(row)
+    out.write("# Claims reported in several articles\n")
+    n = 0
+    for items in clusters.values():
+        # first appearance first, then by date (undated last)
+        items.sort(key=lambda r: (not r.get("cluster_first"), r.get("date") is None, r.get("date") or ""))
+        first = items[0]
+        out.write(f"\n## {first.get('speaker') or NO_SPEAKER}: {_short(first['content_text'])}\n\n")
+        for row in items:
+            mark = "first reported" if row.get("cluster_first") else "also"
+            who = "" if row.get("speaker") == first.get("speaker") else f" [attributed to {row.get('speaker') or NO_SPEAKER}]"
+            out.write(f"- {mark}: {_quote(row)}{who} — {_source(row)}\n")
+            diff = row.get("cluster_diff") or ""
+            if "[-" in diff or "{+" in diff:  # a diff with no change says nothing
+                out.write(f"  - words: {row['cluster_diff']}\n")
+            n += 1
+    return n
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _quote(row: dict) -> str:
@@ -61,4 +94,4 @@ def _source(row: dict) -> str:
     return ", ".join([*where, article])
 
 
-FORMATS = {"csv": write_csv, "json": write_json, "markdown": write_markdown}
+FORMATS = {"csv": write_csv, "json": write_json, "jsonld": write_jsonld, "markdown": write_markdown}

@@ -6,7 +6,10 @@ from bisect import bisect_right
 from spacy.tokens import Doc
 
 from ..models import Article, Claim, Span
+from ..resolve.dating import date_claim
 from ..resolve.ids import speaker_id
+from ..resolve.names import HONORIFICS, fold
+from ..resolve.stance import stance
 from .spans import Attribution
 
 CONFIDENCE = {"direct-head": 0.9, "direct-tail": 0.9, "according": 0.8, "head": 0.75, "tail": 0.7,
@@ -50,23 +53,24 @@ def doc_to_claims(doc: Doc, article: Article) -> list[Claim]:
         sentence = _span(text, t.start[sa], t.end[sb - 1])
         ent = who.entity if who else None
         confidence = CONFIDENCE.get(att.pattern, 0.6) - (0.15 if who is not None and ent is None else 0)
-        claims.append(Claim(
+        claims.append(date_claim(Claim(
             id=Claim.make_id(article.id, s, e),
             article_id=article.id,
             kind=_kind(att, t.quotes, quote_ends),
             content=content,
             cue=cue,
             cue_lemma=att.cue_info.lemma if att.cue_info else None,
+            stance=stance(att.cue_info.lemma) if att.cue_info else None,
             speaker=ent.name if ent else (who.text if who else None),
             speaker_id=speaker_id(ent.name if ent else who.text) if who else None,
             speaker_mention=_span(text, who.start, who.end) if who else None,
             speaker_type=ent.type if ent else "unknown",
-            speaker_role=ent.role if ent else None,
+            speaker_role=ent.role if ent and fold(ent.role or "") not in HONORIFICS else None,
             addressee=(to.entity.name if to.entity else to.text) if to else None,
             addressee_mention=_span(text, to.start, to.end) if to else None,
             sentence=sentence,
             date=article.date,
             outlet=article.outlet,
             confidence=round(max(0.05, confidence), 2),
-        ))
+        ), text, article.date))
     return claims

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .schema import FTS_TOKENIZE, TABLES
+from .schema import FTS_TOKENIZE, TABLES, VIEWS
 
 
 class LedgerError(Exception):
@@ -42,6 +42,10 @@ def ensure_db(db: sqlite_utils.Database) -> sqlite_utils.Database:
                 # (triggers included) when the FTS columns change.
                 db.table(name).enable_fts(spec.fts, create_triggers=True, tokenize=FTS_TOKENIZE,
                                           replace=True)
+        for name, sql in VIEWS.items():
+            if name in db.table_names():
+                db[name].drop()  # ledgers before 0.3 kept speaker_aliases as a table
+            db.create_view(name, sql, replace=True)
         db.index_foreign_keys()
     return db
 

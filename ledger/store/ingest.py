@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Literal
@@ -10,6 +11,8 @@ from typing import Iterable, Literal
 import sqlite_utils
 
 from ..models import EXTRACTOR_VERSION, Article, Claim, Span, Speaker
+from ..resolve.across import kind_of, scoped_id
+from ..resolve.dating import article_dates
 from ..resolve.speakers import build_speakers
 from .db import LedgerError
 from .schema import to_row
@@ -60,6 +63,9 @@ def _reproduces(text: str, span: Span) -> bool:
 
 def ingest_article(db: sqlite_utils.Database, article: Article, claims: list[Claim],
                    *, extractor: str = EXTRACTOR_VERSION) -> IngestResult:
+    """Write one article, its claims, its own speakers and its dates. Speakers get a
+    provisional ledger-wide id here (the one their name was linked to before, else their
+    own); `link_ledger` settles them across the ledger once the batch is in."""
     status = article_status(db, article, extractor)
     if status == "unchanged":
         return IngestResult(article.id, status)
@@ -67,37 +73,51 @@ def ingest_article(db: sqlite_utils.Database, article: Article, claims: list[Cla
     with db.atomic():
         before = _speaker_ids(db, article.id)
         # Replace, never merge: a changed article's old claims may no longer exist.
-        db.execute("delete from speaker_aliases where article_id = ?", [article.id])
-        db.execute("delete from claims where article_id = ?", [article.id])
+        _drop_clusters(db, article.id)  # rebuilt by link_ledger once the batch is in
+        for table in ("date_mentions", "article_speakers", "claims"):
+            db.execute(f"delete from {table} where article_id = ?", [article.id])
         db.table("articles").upsert(
             {**to_row(article), "claim_count": len(claims), "extractor": extractor,
              "ingested_at": utcnow()}, pk="id")
-        speakers = build_speakers(claims)
-        _upsert_speakers(db, speakers)
-        db.table("claims").insert_all((to_row(c) for c in claims), pk="id")
-        db.table("speaker_aliases").insert_all(
-            ({"speaker_id": s.id, "alias": a, "article_id": article.id} for s in speakers for a in s.aliases),
-            pk=("speaker_id", "alias", "article_id"), ignore=True)
-        refresh_speakers(db, before | {s.id for s in speakers})
+        local = build_speakers(claims)
+        ids = {sp.id: _provisional_id(db, sp, article.id) for sp in local}
+        for sp in local:
+            db.table("speakers").insert({**to_row(sp), "id": ids[sp.id]}, pk="id", ignore=True)
+        db.table("claims").insert_all(
+            ({**to_row(c), "speaker_id": ids.get(c.speaker_id), "speaker_key": c.speaker_id} for c in claims),
+            pk="id")
+        counts = Counter(c.speaker_id for c in claims)
+        db.table("article_speakers").insert_all(
+            ({"article_id": article.id, "local_id": sp.id, "speaker_id": ids[sp.id], "name": sp.name,
+              "type": sp.type, "aliases": json.dumps(sp.aliases, ensure_ascii=False),
+              "roles": json.dumps(sp.roles, ensure_ascii=False), "claim_count": counts[sp.id]}
+             for sp in local), pk=("article_id", "local_id"))
+        db.table("date_mentions").insert_all(
+            (to_row(m) for m in article_dates(article, claims)), pk=("article_id", "mention_start", "mention_end"))
+        refresh_speakers(db, before | set(ids.values()))
     return IngestResult(article.id, status, len(claims))
+
+
+def _drop_clusters(db: sqlite_utils.Database, article_id: str) -> None:
+    clusters = [r[0] for r in db.execute(
+        "select distinct cluster_id from cluster_members where article_id = ?", [article_id])]
+    for cid in clusters:
+        db.execute("delete from cluster_members where cluster_id = ?", [cid])
+        db.execute("delete from claim_clusters where id = ?", [cid])
+
+
+def _provisional_id(db: sqlite_utils.Database, sp: Speaker, article_id: str) -> str:
+    if kind_of(sp.name, sp.type) == "scoped":
+        return scoped_id(sp.id, article_id)  # never borrowed from another article's sources
+    row = db.execute("select speaker_id from article_speakers where name = ? and type = ? "
+                     "and speaker_id is not null limit 1", [sp.name, sp.type]).fetchone()
+    return row[0] if row else sp.id
 
 
 def _speaker_ids(db: sqlite_utils.Database, article_id: str) -> set[str]:
     return {r[0] for r in db.execute(
         "select distinct speaker_id from claims where article_id = ? and speaker_id is not null",
         [article_id])}
-
-
-def _upsert_speakers(db: sqlite_utils.Database, speakers: list[Speaker]) -> None:
-    for sp in speakers:
-        existing = db.execute("select type from speakers where id = ?", [sp.id]).fetchone()
-        row = to_row(sp)
-        # Another article may have told us more about who this is than this one did.
-        if existing and sp.type == "unknown":
-            row["type"] = existing[0]
-        if existing:
-            row.pop("aliases"), row.pop("roles")  # refresh_speakers recomputes them
-        db.table("speakers").upsert(row, pk="id")
 
 
 def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[str]) -> None:
@@ -107,15 +127,20 @@ def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[str]) -> N
         claims, articles = db.execute(
             "select count(*), count(distinct article_id) from claims where speaker_id = ?", [sid]).fetchone()
         if claims == 0:
-            db.execute("delete from speaker_aliases where speaker_id = ?", [sid])
             db.execute("delete from speakers where id = ?", [sid])
             continue
-        aliases = [r[0] for r in db.execute(
-            "select alias from speaker_aliases where speaker_id = ? group by alias order by min(rowid)", [sid])]
-        roles = [r[0] for r in db.execute(
-            "select speaker_role from claims where speaker_id = ? and speaker_role is not null "
-            "group by speaker_role order by min(rowid)", [sid])]
+        aliases = _first_seen(db, "aliases", sid)
+        roles = _first_seen(db, "roles", sid)
         db.execute(
             "update speakers set aliases = ?, roles = ?, claim_count = ?, article_count = ? where id = ?",
             [json.dumps(aliases, ensure_ascii=False), json.dumps(roles, ensure_ascii=False),
              claims, articles, sid])
+
+
+def _first_seen(db: sqlite_utils.Database, column: str, speaker_id: str) -> list[str]:
+    # articles by date (undated last), then as stored: the order a reader would meet them
+    rows = db.execute(
+        f"select j.value from article_speakers s join json_each(s.{column}) j "
+        f"join articles a on a.id = s.article_id where s.speaker_id = ? "
+        f"order by coalesce(a.date, '9999'), s.rowid, j.key", [speaker_id])
+    return list(dict.fromkeys(r[0] for r in rows))

@@ -13,7 +13,9 @@ SPEAKER_MATCH = """(
 SEARCH_MATCH = "claims.rowid in (select rowid from claims_fts where claims_fts match escape_fts(:q))"
 
 # Claims with the article columns a reader needs next to a quote.
-CLAIMS_WITH_ARTICLE = """select claims.*, articles.title as article_title, articles.url as article_url
-from claims join articles on articles.id = claims.article_id"""
+CLAIMS_WITH_ARTICLE = """select claims.*, articles.title as article_title, articles.url as article_url,
+  cluster_members.cluster_id, cluster_members.is_first as cluster_first, cluster_members.diff as cluster_diff
+from claims join articles on articles.id = claims.article_id
+left join cluster_members on cluster_members.claim_id = claims.id"""
 
 READING_ORDER = "order by claims.date, claims.article_id, claims.content_start"

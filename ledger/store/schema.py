@@ -13,7 +13,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from ..models import Article, Claim, Span, Speaker
+from ..models import Article, Claim, DateMention, Review, Span, Speaker
 
 SPAN_PARTS = ("text", "start", "end")
 # Only a quote's content is ever split around its attribution, so only it keeps fragments
@@ -129,25 +129,99 @@ TABLES: dict[str, TableSpec] = {
         indexes=[["name"], ["type"]],
         description="One row per resolved speaker, with every alias and role the articles give.",
     ),
-    "speaker_aliases": TableSpec(
-        columns={
-            "speaker_id": Column("speaker_id", str, "The speaker"),
-            "alias": Column("alias", str, "A way an article names the speaker"),
-            "article_id": Column("article_id", str, "The article that names them so"),
-        },
-        pk=("speaker_id", "alias", "article_id"),
-        foreign_keys=[("speaker_id", "speakers", "id"), ("article_id", "articles", "id")],
-        indexes=[["alias"]],
-        description="Every name a speaker goes by, per article, so aliases can be searched and faceted.",
+    "article_speakers": TableSpec(
+        columns={c.name: c for c in [
+            Column("article_id", str, "The article", not_null=True),
+            Column("local_id", str, "The speaker as this article alone resolves them", not_null=True),
+            Column("speaker_id", str, "The ledger-wide speaker they were linked to"),
+            Column("name", str, "The name this article gives them"),
+            Column("type", str, "person, organization, group, anonymous or unknown"),
+            Column("aliases", str, "Every way this article names them", json=True),
+            Column("roles", str, "The titles and roles this article gives them", json=True),
+            Column("claim_count", int, "Claims this article attributes to them"),
+        ]},
+        pk=("article_id", "local_id"),
+        foreign_keys=[("article_id", "articles", "id"), ("speaker_id", "speakers", "id")],
+        indexes=[["name"]],
+        description="Each article's own speakers, and the ledger-wide speaker each was linked to.",
     ),
     "claims": TableSpec(
-        columns=model_columns(Claim),
+        columns=_with(model_columns(Claim),
+                      Column("speaker_key", str, "The speaker as the article alone resolved them "
+                                                 "(article_speakers.local_id)")),
         pk="id",
         foreign_keys=[("article_id", "articles", "id"), ("speaker_id", "speakers", "id")],
         fts=["content_text", "speaker", "cue_text"],
-        indexes=[["speaker"], ["kind"], ["cue_lemma"], ["date"], ["outlet"],
-                 ["article_id", "content_start"]],
+        indexes=[["speaker"], ["kind"], ["cue_lemma"], ["stance"], ["date"], ["utterance_date"], ["outlet"],
+                 ["article_id", "content_start"], ["article_id", "speaker_key"]],
         description="Who said what: one row per attributed claim, with character offsets into its article.",
+    ),
+    "speaker_corrections": TableSpec(
+        columns={c.name: c for c in [
+            Column("id", int, "Correction number; later ones are applied after earlier ones"),
+            Column("action", str, "merge: SPEAKER and NAME are one; split: NAME is not SPEAKER", not_null=True),
+            Column("speaker", str, "The speaker, by the name it had when corrected", not_null=True),
+            Column("name", str, "The other speaker (merge) or the name to take apart (split)", not_null=True),
+            Column("article_id", str, "split only: just this article's speaker of that name"),
+            Column("created", str, "UTC, ISO 8601"),
+        ]},
+        pk="id",
+        description="A reader's corrections to how speakers were linked; kept through every re-ingest.",
+    ),
+    "claim_clusters": TableSpec(
+        columns={c.name: c for c in [
+            Column("id", str, "Cluster id, from its first claim"),
+            Column("label", str, "The words of the first appearance"),
+            Column("first_claim_id", str, "The claim in the earliest dated article"),
+            Column("first_article_id", str, "Where it first appeared"),
+            Column("first_date", str, "The date of that article"),
+            Column("speaker_id", str, "The speaker of the first appearance"),
+            Column("size", int, "Claims in the cluster"),
+            Column("article_count", int, "Articles that report it"),
+            Column("outlet_count", int, "Outlets that report it"),
+            Column("drift", int, "1 when the members disagree in any way below"),
+            Column("drift_words", int, "1 when quoted words differ between members"),
+            Column("drift_speakers", int, "1 when members name different speakers"),
+            Column("drift_paraphrase", int, "1 when one outlet quotes what another paraphrases"),
+        ]},
+        pk="id",
+        foreign_keys=[("first_claim_id", "claims", "id"), ("first_article_id", "articles", "id"),
+                      ("speaker_id", "speakers", "id")],
+        indexes=[["drift"], ["outlet_count"], ["first_date"]],
+        description="Claims in different articles that report the same statement, with its first appearance.",
+    ),
+    "cluster_members": TableSpec(
+        columns={c.name: c for c in [
+            Column("claim_id", str, "The claim"),
+            Column("cluster_id", str, "Its cluster"),
+            Column("article_id", str, "Its article"),
+            Column("speaker_id", str, "Who this article says said it"),
+            Column("outlet", str, "The article's outlet"),
+            Column("date", str, "The article's date"),
+            Column("kind", str, "direct, indirect or mixed"),
+            Column("is_first", int, "1 for the first appearance"),
+            Column("words", str, "The quoted words (direct and mixed) or the reported content"),
+            Column("diff", str, "Word diff against the first appearance: [-removed-] {+added+}"),
+            Column("similarity", float, "Word overlap with the first appearance, 0 to 1"),
+        ]},
+        pk="claim_id",
+        foreign_keys=[("claim_id", "claims", "id"), ("cluster_id", "claim_clusters", "id"),
+                      ("article_id", "articles", "id"), ("speaker_id", "speakers", "id")],
+        description="Which claims report the same statement, and how each one's words differ from the first.",
+    ),
+    "date_mentions": TableSpec(
+        columns=model_columns(DateMention),
+        pk=("article_id", "mention_start", "mention_end"),
+        foreign_keys=[("article_id", "articles", "id"), ("claim_id", "claims", "id")],
+        indexes=[["value"]],
+        description="Every date expression in the articles, as written and resolved against the article's date.",
+    ),
+    "reviews": TableSpec(
+        columns=model_columns(Review),
+        pk="claim_id",
+        indexes=[["status"]],
+        # no foreign key on purpose: a mark outlives a re-ingest that briefly removes its claim
+        description="Reviewers' marks on claims (ledger review), kept through every re-ingest.",
     ),
     "ingest_runs": TableSpec(
         columns={c.name: c for c in [
@@ -164,10 +238,23 @@ TABLES: dict[str, TableSpec] = {
             Column("articles_skipped", int, "Documents that could not be read, extracted or stored"),
             Column("claims_written", int, "Claims written in this run"),
             Column("errors", str, "One line per skipped document, as JSON", json=True),
+            Column("linked", str, "When speakers and clusters were last rebuilt after this run (UTC)"),
         ]},
         pk="id",
         description="One row per `ledger ingest`, for provenance.",
     ),
+}
+
+# Views: aliases and roles with the article (and date) that gave them, read straight from
+# the rows that back them, so they never disagree with the speakers table.
+VIEWS: dict[str, str] = {
+    "speaker_aliases": """select s.speaker_id, j.value as alias, s.article_id, a.date, a.outlet
+from article_speakers s join json_each(s.aliases) j join articles a on a.id = s.article_id""",
+    "speaker_roles": """select s.speaker_id, j.value as role, s.article_id, a.date, a.outlet
+from article_speakers s join json_each(s.roles) j join articles a on a.id = s.article_id""",
+    "reviewed_claims": """select r.status, r.note, r.reviewed_at, r.claim_id, c.speaker, c.kind,
+  c.cue_text, c.content_text, c.article_id, c.outlet, c.date
+from reviews r left join claims c on c.id = r.claim_id""",
 }
 
 # Full-text search tables get this tokenizer: "said" finds "says", "quoted" finds "quote".

@@ -1,0 +1,267 @@
+"""One speaker entity across the whole ledger, from the speakers each article resolved alone.
+
+Each article's speakers ("local" speakers) are linked by rules a reader can check:
+- a full name links to the same full name, or to one written with an initial ("J. Flake");
+  a surname one letter off ("Blinekn") only with the same first name;
+- a bare surname ("Flake") links to the one person of that surname, and when several
+  people share it (a namesake) to the one the article gives evidence for: a shared role
+  word, or another person both are quoted beside; with no evidence it is left apart;
+- a surname one letter off needs that evidence too, even when only one person is near;
+- organisations link by name; groups and anonymous sources ("field sources", "officials")
+  never link: the sources of one article are not those of another.
+A reader's corrections (`ledger speakers merge/split`) are applied last, so they win.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .ids import speaker_id
+from .names import first_names_agree, fold, person_name, role_words, surnames_close
+
+SCOPED_TYPES = {"group", "anonymous"}
+
+
+@dataclass
+class LocalSpeaker:
+    article_id: str
+    local_id: str
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    date: str | None = None
+    claims: int = 1
+    cooccur: frozenset[str] = frozenset()  # folded surnames of the others named in the article
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.article_id, self.local_id
+
+
+@dataclass(frozen=True)
+class Correction:
+    action: str  # "merge": `speaker` and `name` are one; "split": locals named `name` are not `speaker`
+    speaker: str
+    name: str
+    article_id: str | None = None
+
+
+@dataclass
+class GlobalSpeaker:
+    id: str
+    name: str
+    type: str
+    members: list[LocalSpeaker]
+
+
+class _Sets:
+    """Union-find over local speaker indexes."""
+
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)  # the earlier one stays the root: stable order
+
+    def groups(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(self.parent)):
+            out[self.find(i)].append(i)
+        return out
+
+
+def scoped_id(local_id: str, article_id: str) -> str:
+    """The sources of one article: an id of their own, the same on every rebuild."""
+    return f"{local_id}-{hashlib.sha1(article_id.encode('utf-8')).hexdigest()[:6]}"
+
+
+def kind_of(name: str, type_: str) -> str:
+    """person | name (an unknown type written as a name) | organization | scoped (linked
+    within its own article only)."""
+    if type_ in SCOPED_TYPES:
+        return "scoped"
+    if type_ in ("person", "organization"):
+        return type_
+    words = name.split()
+    return "name" if words and all(w[:1].isupper() for w in words) else "scoped"
+
+
+def _org_key(name: str) -> str:
+    words = fold(name).split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+def link(local: list[LocalSpeaker], corrections: list[Correction] = ()) -> list[GlobalSpeaker]:
+    """Group local speakers into ledger-wide speakers, with stable ids."""
+    local = sorted(local, key=lambda s: (s.date or "9999", s.article_id, s.local_id))
+    sets = _Sets(len(local))
+    kinds = [kind_of(s.name, s.type) for s in local]
+    pinned = _pinned(local, corrections)
+
+    by_key: dict[str, int] = {}
+    for i, sp in enumerate(local):
+        if i in pinned or kinds[i] == "scoped" or _bare(sp, kinds[i]):
+            continue  # a bare surname is linked by evidence below, never by spelling alone
+        key = _org_key(sp.name) if kinds[i] in ("organization", "name") else " ".join(person_name(sp.name).words)
+        if key in by_key:
+            sets.union(by_key[key], i)
+        else:
+            by_key[key] = i
+    _link_people(local, kinds, sets, pinned)
+    for members in _pinned_groups(local, corrections).values():
+        for i in members[1:]:
+            sets.union(members[0], i)
+    _apply_merges(local, corrections, sets)
+    return _name_groups(local, kinds, sets)
+
+
+def _bare(sp: LocalSpeaker, kind: str) -> bool:
+    return kind in ("person", "name") and len(person_name(sp.name).words) == 1
+
+
+def _link_people(local: list[LocalSpeaker], kinds: list[str], sets: _Sets, pinned: set[int]) -> None:
+    full = [i for i, k in enumerate(kinds) if k == "person" and i not in pinned and person_name(local[i].name).full]
+    bare = [i for i, k in enumerate(kinds) if i not in pinned and _bare(local[i], k)]
+    by_last: dict[str, list[int]] = defaultdict(list)
+    for i in full:
+        by_last[person_name(local[i].name).last].append(i)
+
+    # full names: an initial agrees with the first name; a slip in the surname needs the
+    # same first name written out
+    for i in full:
+        ni = person_name(local[i].name)
+        for last, group in by_last.items():
+            if not surnames_close(ni.last, last):
+                continue
+            for j in group:
+                if j >= i:
+                    break
+                nj = person_name(local[j].name)
+                exact = last == ni.last
+                if exact and first_names_agree(ni.first, nj.first) or (
+                        not exact and ni.first == nj.first and len(ni.first or "") > 1):
+                    sets.union(j, i)
+
+    alone: dict[str, int] = {}  # surname → the bare mentions of a surname no full name has
+    for i in bare:
+        last = person_name(local[i].name).last
+        exact = {sets.find(j) for j in by_last.get(last, ())}
+        near = {sets.find(j) for other, group in by_last.items() if other != last
+                and surnames_close(last, other) for j in group}
+        target = _choose(local, sets, i, exact, need_evidence=len(exact) > 1) if exact else \
+            _choose(local, sets, i, near, need_evidence=True)
+        if target is not None:
+            sets.union(target, i)
+        elif not exact:
+            # "Kirby" in two articles and no first name anywhere: one person as far as we can tell
+            sets.union(alone.setdefault(last, i), i)
+
+
+def _choose(local: list[LocalSpeaker], sets: _Sets, i: int, roots: set[int], *,
+            need_evidence: bool) -> int | None:
+    """The one candidate person the evidence points to, or None when it does not decide."""
+    if not roots:
+        return None
+    if len(roots) == 1 and not need_evidence:
+        return next(iter(roots))
+    members: dict[int, list[int]] = defaultdict(list)
+    for j in range(len(local)):
+        if sets.find(j) in roots:
+            members[sets.find(j)].append(j)
+    scored = sorted(((_evidence(local[i], [local[j] for j in members[r]]), r) for r in roots), reverse=True)
+    best, root = scored[0]
+    if best == 0 or len(scored) > 1 and scored[1][0] == best:
+        return None  # a namesake with nothing to tell them apart stays apart
+    return root
+
+
+def _evidence(sp: LocalSpeaker, group: list[LocalSpeaker]) -> int:
+    """Shared role words count one; each other person both are quoted beside counts one."""
+    roles = set().union(*(role_words(r) for r in sp.roles)) if sp.roles else set()
+    their_roles = set().union(*(role_words(r) for m in group for r in m.roles))
+    beside = set().union(*(m.cooccur for m in group)) & sp.cooccur
+    return (1 if roles & their_roles else 0) + len(beside)
+
+
+def _matches(sp: LocalSpeaker, ref: str) -> bool:
+    f = fold(ref)
+    return bool(f) and (fold(sp.name) == f or speaker_id(sp.name) == ref)
+
+
+def _pinned(local: list[LocalSpeaker], corrections) -> set[int]:
+    return {i for members in _pinned_groups(local, corrections).values() for i in members}
+
+
+def _pinned_groups(local: list[LocalSpeaker], corrections) -> dict[int, list[int]]:
+    """Split corrections: the locals named `name` (in `article_id`, if given) stand apart,
+    together, whatever the rules say."""
+    groups: dict[int, list[int]] = {}
+    for n, c in enumerate(corrections):
+        if c.action != "split":
+            continue
+        members = [i for i, sp in enumerate(local) if _matches(sp, c.name)
+                   and (c.article_id is None or sp.article_id == c.article_id)]
+        if members:
+            groups[n] = members
+    return groups
+
+
+def _apply_merges(local: list[LocalSpeaker], corrections, sets: _Sets) -> None:
+    for c in corrections:
+        if c.action != "merge":
+            continue
+        names = _name_groups_roots(local, sets)
+        a = [i for i, sp in enumerate(local) if _matches(sp, c.speaker) or _refers(names[sets.find(i)], c.speaker)]
+        b = [i for i, sp in enumerate(local) if _matches(sp, c.name) or _refers(names[sets.find(i)], c.name)]
+        for i in a[:1]:
+            for j in b:
+                sets.union(i, j)
+
+
+def _refers(canonical: str, ref: str) -> bool:
+    return fold(canonical) == fold(ref) or speaker_id(canonical) == ref
+
+
+def _name_groups_roots(local, sets) -> dict[int, str]:
+    """root → the id and canonical name its group would get now (both work as a reference)."""
+    out: dict[int, str] = {}
+    for root, members in sets.groups().items():
+        out[root] = _canonical([local[i] for i in members])
+    return out
+
+
+def _canonical(members: list[LocalSpeaker]) -> str:
+    """The fullest name the articles give, the most quoted first, then the earliest."""
+    weight: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for n, sp in enumerate(members):
+        weight[sp.name] += sp.claims
+        first_seen.setdefault(sp.name, n)
+    return min(weight, key=lambda name: (-len(person_name(name).words), -weight[name], first_seen[name]))
+
+
+def _name_groups(local: list[LocalSpeaker], kinds: list[str], sets: _Sets) -> list[GlobalSpeaker]:
+    out: list[GlobalSpeaker] = []
+    taken: Counter[str] = Counter()
+    for root, idx in sorted(sets.groups().items()):
+        members = [local[i] for i in idx]
+        name = _canonical(members)
+        types = Counter(m.type for m in members if m.type != "unknown")
+        type_ = types.most_common(1)[0][0] if types else "unknown"
+        base = speaker_id(name)
+        if all(kinds[i] == "scoped" for i in idx):
+            base = scoped_id(base, members[0].article_id)
+        taken[base] += 1
+        sid = base if taken[base] == 1 else f"{base}-{taken[base]}"  # a namesake written alike
+        out.append(GlobalSpeaker(sid, name, type_, members))
+    return out

@@ -1,0 +1,42 @@
+"""Dates for the ledger: each claim's utterance date and setting, and every date expression
+in an article with its role (when a claim was made, inside a claim's words, elsewhere)."""
+from __future__ import annotations
+
+from ..models import Article, Claim, DateMention, Span
+from .dates import find_dates, find_setting, utterance_date
+
+
+def _parts(span: Span) -> list[tuple[int, int]]:
+    return [(f.start, f.end) for f in span.fragments] if span.fragments else [(span.start, span.end)]
+
+
+def date_claim(claim: Claim, text: str, article_date: str | None) -> Claim:
+    """The claim with its utterance date and setting filled in where its sentence gives them."""
+    sent = (claim.sentence.start, claim.sentence.end)
+    cue = (claim.cue.start, claim.cue.end) if claim.cue else None
+    who = (claim.speaker_mention.start, claim.speaker_mention.end) if claim.speaker_mention else None
+    when = utterance_date(text, sent, _parts(claim.content), cue, article_date, who)
+    if when is not None:
+        claim.utterance_date = when.value
+        claim.utterance_date_mention = Span(text=when.text, start=when.start, end=when.end)
+    where = find_setting(text, sent, _parts(claim.content))
+    if where is not None:
+        claim.setting = Span(text=text[where[0]:where[1]], start=where[0], end=where[1])
+    return claim
+
+
+def article_dates(article: Article, claims: list[Claim]) -> list[DateMention]:
+    uttered = {(c.utterance_date_mention.start, c.utterance_date_mention.end): c.id
+               for c in claims if c.utterance_date_mention}
+    out = []
+    for m in find_dates(article.text, article_date=article.date):
+        claim_id, role = uttered.get((m.start, m.end)), "utterance"
+        if claim_id is None:
+            role = "article"
+            for c in claims:
+                if any(s <= m.start and m.end <= e for s, e in _parts(c.content)):
+                    claim_id, role = c.id, "content"
+                    break
+        out.append(DateMention(article_id=article.id, mention=Span(text=m.text, start=m.start, end=m.end),
+                               value=m.value, granularity=m.granularity, claim_id=claim_id, role=role))
+    return out

@@ -223,7 +223,7 @@ def _link(db, db_path) -> None:
 def link_(db_path):
     """Re-link speakers across articles and regroup claims reported in several articles
     (ingest does this itself; run it after editing the ledger by hand)."""
-    _link(_open(db_path, create=True), db_path)
+    _link(_open(db_path), db_path)
 
 
 @cli.group()
@@ -248,12 +248,20 @@ def speakers_list(db_path, name):
 
 def _speaker_name(db, ref: str) -> str:
     """A speaker given by id, name or alias → the name it has now (ids can change as the
-    ledger grows; corrections are kept by name)."""
-    row = db.execute("select name from speakers where id = ? or name = ? collate nocase", [ref, ref]).fetchone() or \
-        db.execute("select name from article_speakers where name = ? collate nocase", [ref]).fetchone()
-    if row is None:
+    ledger grows; corrections are kept by name). A name several speakers go by is refused."""
+    row = db.execute("select name from speakers where id = ? or name = ? collate nocase", [ref, ref]).fetchone()
+    if row is not None:
+        return row[0]
+    names = [r[0] for r in db.execute(
+        "select distinct speakers.name from speakers where speakers.id in ("
+        "select speaker_id from article_speakers where name = :ref collate nocase union "
+        "select speaker_id from speaker_aliases where alias = :ref collate nocase) order by speakers.name",
+        {"ref": ref})]
+    if len(names) > 1:
+        raise click.ClickException(f"{ref!r} names several speakers ({', '.join(names)}): give one of those")
+    if not names:
         raise click.ClickException(f"no speaker {ref!r} in the ledger (see `ledger speakers list`)")
-    return row[0]
+    return names[0]
 
 
 @speakers.command("merge")
@@ -324,7 +332,8 @@ def export(db_path, fmt, group_by, speaker, article_id, search, output):
 
     db = _open(db_path)
     try:
-        rows = select_claims(db, speaker=speaker, article=article_id, search=search)
+        by_cluster = fmt == "markdown" and group_by == "cluster"
+        rows = select_claims(db, speaker=speaker, article=article_id, search=search, whole_clusters=by_cluster)
         n = FORMATS[fmt](rows, output, group_by=group_by) if fmt == "markdown" else FORMATS[fmt](rows, output)
     except sqlite3.Error as e:
         raise click.ClickException(f"{db_path}: {e}")

@@ -76,6 +76,8 @@ class Claim(BaseModel):
     utterance_date: Optional[str] = Field(
         None, description="When it was said, where the sentence gives it, resolved against the article's date "
                           "(ISO 8601 at the expression's precision); empty when it cannot be resolved")
+    utterance_date_first_day: Optional[str] = Field(
+        None, description="The first day the utterance date covers (YYYY-MM-DD): a week or month sorts by it")
     utterance_date_mention: Optional[Span] = Field(None, description="The words that date the statement")
     setting: Optional[Span] = Field(None, description="Where it was said (\"during a press conference in Istanbul\")")
     outlet: Optional[str] = None

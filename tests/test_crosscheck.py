@@ -155,6 +155,19 @@ def test_link_corrections_win():
     assert ids[("b", "flake")] == "flake" and ids[("a", "jeff-flake")] == "jeff-flake"
 
 
+def test_a_split_takes_only_from_the_named_speaker_and_later_corrections_win():
+    local = [_local("a", "Jeff Flake", cooccur={"kirby"}), _local("b", "Flake", cooccur={"kirby"}),
+             _local("c", "Maria Flake", cooccur={"smith"}), _local("d", "Flake", cooccur={"smith"})]
+    ids = ids_of(link(local))
+    assert (ids[("b", "flake")], ids[("d", "flake")]) == ("jeff-flake", "maria-flake")
+    ids = ids_of(link(local, [Correction("split", "jeff-flake", "Flake")]))
+    assert (ids[("b", "flake")], ids[("d", "flake")]) == ("flake", "maria-flake")
+    merged = [Correction("merge", "Maria Flake", "Jeff Flake")]
+    assert len(set(ids_of(link(local, merged)).values())) == 1
+    ids = ids_of(link(local, merged + [Correction("split", "jeff-flake", "Maria Flake")]))
+    assert ids[("c", "maria-flake")] != ids[("a", "jeff-flake")]
+
+
 def test_merge_and_split_commands_survive_reingest(own_ledger):
     arts = own_ledger.parent / "articles"
     out = run("speakers", "split", own_ledger, "jeff-flake", "Flake", "--article", "102_gulf_wire")
@@ -226,7 +239,11 @@ def test_cluster_rules():
     ])
     assert [[m.claim.id for m in cl.members] for cl in got] == [["1", "2"]]
     assert got[0].drift_speakers and not got[0].drift_words  # a shorter excerpt is not drift
+    assert not got[0].drift_negation
     assert word_diff(["a", "b", "c", "d"], ["b", "x", "d"])[0] == "b [-c-] {+x+} d"
+    [opposite] = cluster_claims([rec("5", "a", "x", "indirect", "that the United States would help defend Israel"),
+                                 rec("6", "b", "x", "indirect", "that the United States would not help defend Israel")])
+    assert opposite.drift and opposite.drift_negation and not opposite.drift_words
     assert quoted_words('the "useful role" played by "Turkey') == "useful role Turkey"
 
 
@@ -262,6 +279,16 @@ def test_setting(ledger):
     assert settings == {"during a press conference in Istanbul"}
 
 
+def test_weeks_sort_by_their_first_day_and_are_no_jsonld_date():
+    from ledger.export.jsonld import quotation
+    from ledger.resolve.dating import first_day
+
+    assert [first_day(v) for v in ("2024-W14", "2024-04", "2024", "2024-04-12")] == [
+        "2024-04-01", "2024-04-01", "2024-01-01", "2024-04-12"]
+    row = {"id": "c", "content_text": "x", "article_id": "a", "utterance_date": "2024-W14", "date": "2024-04-14"}
+    assert quotation(row)["dateCreated"] == "2024-04-14"
+
+
 def test_stance(ledger):
     by_cue = {(c["cue_text"], c["stance"]) for c in claims_of(ledger)}
     assert {("claimed", "distancing"), ("warned", "strong"), ("vowed", "strong"), ("is said to", "hedged"),
@@ -287,6 +314,58 @@ def test_review_marks_survive_reingest_and_feed_eval(own_ledger):
     # the extractor still makes both: the confirmed one is found, the wrong one is still made
     assert (out["confirmed"], out["confirmed_found"], out["wrong"], out["wrong_made"]) == (1, 1, 1, 1)
     assert out["precision"] == 50.0
+
+
+def test_a_mark_follows_its_claim_when_an_edit_moves_it(own_ledger):
+    arts = own_ledger.parent / "articles"
+    [kirby] = claims_of(own_ledger, article_id="102_gulf_wire", kind="direct")
+    run("review", own_ledger, kirby["id"], "--status", "wrong")
+    path = arts / "102_gulf_wire.txt"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Flake said", "Earlier on Friday, Flake said"), encoding="utf-8")
+    run("ingest", own_ledger, arts)
+    [moved] = claims_of(own_ledger, article_id="102_gulf_wire", kind="direct")
+    assert moved["id"] != kirby["id"]
+    db = sqlite_utils.Database(own_ledger)
+    [mark] = db.table("reviews").rows
+    assert mark["claim_id"] == moved["id"] and mark["status"] == "wrong"
+    assert mark["note"] == f"[carried from claim {kirby['id']} when the article changed]"
+
+
+def test_eval_reviews_on_a_ledger_without_marks(own_ledger):
+    out = json.loads(run("eval", "--reviews", own_ledger, "--json"))["reviews"]
+    assert (out["documents"], out["confirmed"], out["wrong"], out["precision"]) == (0, 0, 0, None)
+
+
+def test_a_corrected_article_date_is_re_extracted(own_ledger):
+    arts = own_ledger.parent / "articles"
+    manifest = json.loads((arts / "manifest.json").read_text(encoding="utf-8"))
+    manifest["103_capitol_report.txt"]["date"] = "2024-04-21"
+    (arts / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert "1 changed" in run("ingest", own_ledger, arts)
+    [kirby] = claims_of(own_ledger, article_id="103_capitol_report", speaker_id="john-kirby")
+    assert (kirby["date"], kirby["utterance_date"]) == ("2024-04-21", "2024-04-16")
+
+
+def test_an_ambiguous_alias_names_nobody(ledger, own_ledger):
+    # "Flake" is an alias of Jeff Flake and of his namesake Maria Flake
+    assert json.loads(run("export", ledger, "--format", "json", "--speaker", "Flake")) == []
+    assert len(json.loads(run("export", ledger, "--format", "json", "--speaker", "Jeff Flake"))) == 16
+    assert len(json.loads(run("export", ledger, "--format", "json", "--speaker", "Ambassador Flake"))) == 16
+    result = CliRunner().invoke(cli, ["speakers", "merge", str(own_ledger), "Flake", "John Kirby"])
+    assert result.exit_code == 1 and "names several speakers" in result.output
+
+
+def test_a_filtered_cluster_export_keeps_the_first_appearance(ledger):
+    md = run("export", ledger, "--format", "markdown", "--group-by", "cluster", "--speaker", "John Kirby")
+    assert md.count("\n## ") == 1 and "- first reported:" in md and "[attributed to John Kirby]" in md
+
+
+def test_an_older_ledger_is_brought_up_to_date_on_open(tmp_path):
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    db.execute("create table claims (id text primary key, content_text text)")
+    out = run("export", tmp_path / "old.db", "--format", "csv")
+    assert out.startswith("id,") and {"cluster_members", "article_speakers"} <= set(db.table_names())
 
 
 def test_review_of_an_unknown_claim(own_ledger):

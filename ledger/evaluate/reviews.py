@@ -11,7 +11,7 @@ def check_reviews(docs: list[dict], claims: list[dict]) -> dict:
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for c in claims:
         by_doc[c["article_id"]].append(c)
-    n = defaultdict(int)
+    n = dict.fromkeys(("confirmed", "confirmed_found", "confirmed_source_ok", "wrong", "wrong_made"), 0)
     for doc in docs:
         mine = [chars(c["content"]) for c in by_doc.get(doc["id"], [])]
         confirmed, wrong = doc["attributions"], doc.get("wrong", [])

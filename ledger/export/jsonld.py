@@ -22,7 +22,9 @@ def quotation(row: dict) -> dict:
                               ("contentStart", "content_start"), ("contentEnd", "content_end"))
             if row.get(key) is not None],
     }
-    when = row.get("utterance_date") or row.get("date")
+    # dateCreated is a Date: a week or month of utterance ("last week") is not one
+    said = row.get("utterance_date")
+    when = said if said and len(said) == 10 else row.get("date")
     if when:
         item["dateCreated"] = when
     if row.get("speaker"):

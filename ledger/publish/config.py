@@ -26,7 +26,7 @@ TABLE_OPTIONS = {
     "articles": {"facets": ["outlet", "date"], "sort_desc": "date", "label_column": "title"},
     "speakers": {"facets": ["type"], "sort_desc": "claim_count", "label_column": "name"},
     "article_speakers": {"facets": ["type", "speaker_id"], "sort": "article_id"},
-    "claim_clusters": {"facets": ["drift", "drift_words", "drift_speakers", "drift_paraphrase"],
+    "claim_clusters": {"facets": ["drift", "drift_words", "drift_speakers", "drift_paraphrase", "drift_negation"],
                        "sort_desc": "outlet_count", "label_column": "label"},
     "cluster_members": {"facets": ["kind", "outlet"], "sort": "cluster_id"},
     "date_mentions": {"facets": ["role", "granularity"], "sort": "article_id"},
@@ -45,7 +45,8 @@ VIEW_OPTIONS = {
 
 DRIFT_WHAT = ("trim(case when cl.drift_words then 'quoted words differ; ' else '' end"
               " || case when cl.drift_speakers then 'different speakers; ' else '' end"
-              " || case when cl.drift_paraphrase then 'quoted by one, paraphrased by another' else '' end, '; ')")
+              " || case when cl.drift_paraphrase then 'quoted by one, paraphrased by another; ' else '' end"
+              " || case when cl.drift_negation then 'negated by some, not by others' else '' end, '; ')")
 
 CLAIM_COLUMNS = ("claims.id, claims.speaker, claims.kind, claims.cue_text, claims.content_text, "
                  "claims.article_id, articles.title as article_title, claims.outlet, claims.date")
@@ -73,7 +74,8 @@ QUERIES = {
     },
     "same_claim_in_several_outlets": {
         "title": "The same claim in several articles and outlets",
-        "description": "Statements reported by more than one article, with where and when each first appeared.",
+        "description": "Statements reported by more than one article (most outlets first), with where and when "
+                       "each first appeared.",
         "sql": "select cl.id as cluster, cl.label, speakers.name as speaker, cl.first_date,\n"
                "  first.outlet as first_outlet, cl.first_article_id, cl.article_count, cl.outlet_count,\n"
                "  (select group_concat(distinct m.outlet) from cluster_members m where m.cluster_id = cl.id) as outlets,\n"
@@ -98,10 +100,11 @@ QUERIES = {
         "description": "What one speaker is reported as saying, in the order it was said (the utterance date "
                        "where the article gives one, else the article's date); give a name, id or alias.",
         "sql": "select coalesce(claims.utterance_date, claims.date) as said, claims.utterance_date_mention_text,\n"
-               "  claims.speaker_role, claims.kind, claims.stance, claims.cue_text, claims.content_text,\n"
+               "  claims.speaker, claims.speaker_role, claims.kind, claims.stance, claims.cue_text, claims.content_text,\n"
                "  claims.setting_text, claims.outlet, claims.date as article_date, claims.article_id, claims.id\n"
                f"from claims where {SPEAKER_MATCH}\n"
-               "order by said is null, said, claims.article_id, claims.content_start",
+               "order by coalesce(claims.utterance_date_first_day, claims.date) is null,\n"
+               "  coalesce(claims.utterance_date_first_day, claims.date), claims.article_id, claims.content_start",
     },
     "term_by_speaker": {
         "title": "Who said what about a term",

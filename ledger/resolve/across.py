@@ -106,32 +106,30 @@ def link(local: list[LocalSpeaker], corrections: list[Correction] = ()) -> list[
     local = sorted(local, key=lambda s: (s.date or "9999", s.article_id, s.local_id))
     sets = _Sets(len(local))
     kinds = [kind_of(s.name, s.type) for s in local]
-    pinned = _pinned(local, corrections)
 
     by_key: dict[str, int] = {}
     for i, sp in enumerate(local):
-        if i in pinned or kinds[i] == "scoped" or _bare(sp, kinds[i]):
+        if kinds[i] == "scoped" or _bare(sp, kinds[i]):
             continue  # a bare surname is linked by evidence below, never by spelling alone
         key = _org_key(sp.name) if kinds[i] in ("organization", "name") else " ".join(person_name(sp.name).words)
         if key in by_key:
             sets.union(by_key[key], i)
         else:
             by_key[key] = i
-    _link_people(local, kinds, sets, pinned)
-    for members in _pinned_groups(local, corrections).values():
-        for i in members[1:]:
-            sets.union(members[0], i)
-    _apply_merges(local, corrections, sets)
-    return _name_groups(local, kinds, sets)
+    _link_people(local, kinds, sets)
+    groups = [sorted(g) for g in sets.groups().values()]
+    for c in corrections:  # in the order they were made: a later one can undo an earlier one
+        groups = _correct(local, groups, c)
+    return _name_groups(local, kinds, groups)
 
 
 def _bare(sp: LocalSpeaker, kind: str) -> bool:
     return kind in ("person", "name") and len(person_name(sp.name).words) == 1
 
 
-def _link_people(local: list[LocalSpeaker], kinds: list[str], sets: _Sets, pinned: set[int]) -> None:
-    full = [i for i, k in enumerate(kinds) if k == "person" and i not in pinned and person_name(local[i].name).full]
-    bare = [i for i, k in enumerate(kinds) if i not in pinned and _bare(local[i], k)]
+def _link_people(local: list[LocalSpeaker], kinds: list[str], sets: _Sets) -> None:
+    full = [i for i, k in enumerate(kinds) if k == "person" and person_name(local[i].name).full]
+    bare = [i for i, k in enumerate(kinds) if _bare(local[i], k)]
     by_last: dict[str, list[int]] = defaultdict(list)
     for i in full:
         by_last[person_name(local[i].name).last].append(i)
@@ -194,49 +192,38 @@ def _evidence(sp: LocalSpeaker, group: list[LocalSpeaker]) -> int:
 
 
 def _matches(sp: LocalSpeaker, ref: str) -> bool:
+    """The name the article resolved them to (not every alias: "Flake" is also an alias of
+    the "Jeff Flake" an article introduced in full)."""
     f = fold(ref)
     return bool(f) and (fold(sp.name) == f or speaker_id(sp.name) == ref)
 
 
-def _pinned(local: list[LocalSpeaker], corrections) -> set[int]:
-    return {i for members in _pinned_groups(local, corrections).values() for i in members}
+def _refers(local: list[LocalSpeaker], group: list[int], ref: str) -> bool:
+    """A group is named by its canonical name or id, or by any of its members' names."""
+    canonical = _canonical([local[i] for i in group])
+    return fold(canonical) == fold(ref) or speaker_id(canonical) == ref or any(
+        _matches(local[i], ref) for i in group)
 
 
-def _pinned_groups(local: list[LocalSpeaker], corrections) -> dict[int, list[int]]:
-    """Split corrections: the locals named `name` (in `article_id`, if given) stand apart,
-    together, whatever the rules say."""
-    groups: dict[int, list[int]] = {}
-    for n, c in enumerate(corrections):
-        if c.action != "split":
-            continue
-        members = [i for i, sp in enumerate(local) if _matches(sp, c.name)
-                   and (c.article_id is None or sp.article_id == c.article_id)]
-        if members:
-            groups[n] = members
-    return groups
-
-
-def _apply_merges(local: list[LocalSpeaker], corrections, sets: _Sets) -> None:
-    for c in corrections:
-        if c.action != "merge":
-            continue
-        names = _name_groups_roots(local, sets)
-        a = [i for i, sp in enumerate(local) if _matches(sp, c.speaker) or _refers(names[sets.find(i)], c.speaker)]
-        b = [i for i, sp in enumerate(local) if _matches(sp, c.name) or _refers(names[sets.find(i)], c.name)]
-        for i in a[:1]:
-            for j in b:
-                sets.union(i, j)
-
-
-def _refers(canonical: str, ref: str) -> bool:
-    return fold(canonical) == fold(ref) or speaker_id(canonical) == ref
-
-
-def _name_groups_roots(local, sets) -> dict[int, str]:
-    """root → the id and canonical name its group would get now (both work as a reference)."""
-    out: dict[int, str] = {}
-    for root, members in sets.groups().items():
-        out[root] = _canonical([local[i] for i in members])
+def _correct(local: list[LocalSpeaker], groups: list[list[int]], c: Correction) -> list[list[int]]:
+    """merge: the groups named `speaker` and `name` become one. split: the members of the
+    group named `speaker` that are called `name` (in `article_id`, if given) leave it, as a
+    group of their own. A correction naming nobody present changes nothing."""
+    named = [g for g in groups if _refers(local, g, c.speaker)]
+    if c.action == "merge":
+        others = [g for g in groups if g not in named and _refers(local, g, c.name)]
+        if not named or not others:
+            return groups
+        joined = sorted(i for g in named[:1] + others for i in g)
+        return [g for g in groups if g is not named[0] and g not in others] + [joined]
+    out = []
+    for g in groups:
+        leaving = [i for i in g if g in named and _matches(local[i], c.name)
+                   and (c.article_id is None or local[i].article_id == c.article_id)]
+        if leaving and len(leaving) < len(g):
+            out += [[i for i in g if i not in leaving], leaving]
+        else:
+            out.append(g)
     return out
 
 
@@ -250,10 +237,10 @@ def _canonical(members: list[LocalSpeaker]) -> str:
     return min(weight, key=lambda name: (-len(person_name(name).words), -weight[name], first_seen[name]))
 
 
-def _name_groups(local: list[LocalSpeaker], kinds: list[str], sets: _Sets) -> list[GlobalSpeaker]:
+def _name_groups(local: list[LocalSpeaker], kinds: list[str], groups: list[list[int]]) -> list[GlobalSpeaker]:
     out: list[GlobalSpeaker] = []
     taken: Counter[str] = Counter()
-    for root, idx in sorted(sets.groups().items()):
+    for idx in sorted(sorted(g) for g in groups):  # earliest member first: ids do not depend on input order
         members = [local[i] for i in idx]
         name = _canonical(members)
         types = Counter(m.type for m in members if m.type != "unknown")

@@ -29,6 +29,7 @@ QUOTE_MIN_SHINGLES = 3
 COMMON_WORD = 1000  # a content word in more claims than this never suggests a pair
 
 QUOTE_CHARS = set(OPENING + CLOSING + STRAIGHT)
+NEGATIONS = {"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot"}
 WORD = re.compile(r"[\w'’-]+")
 
 
@@ -66,6 +67,7 @@ class Cluster:
     drift_words: bool = False
     drift_speakers: bool = False
     drift_paraphrase: bool = False
+    drift_negation: bool = False
     changed: list[str] = field(default_factory=list)  # words that differ, for the record
 
     @property
@@ -74,7 +76,7 @@ class Cluster:
 
     @property
     def drift(self) -> bool:
-        return self.drift_words or self.drift_speakers or self.drift_paraphrase
+        return self.drift_words or self.drift_speakers or self.drift_paraphrase or self.drift_negation
 
 
 def quoted_words(text: str) -> str:
@@ -206,7 +208,14 @@ def _describe(claims: list[ClaimRecord]) -> Cluster:
             cl.changed.extend(w for w in changed if w not in cl.changed)
     cl.drift_speakers = len({c.speaker_id for c in claims}) > 1
     cl.drift_paraphrase = len({c.kind != "indirect" for c in claims}) > 1
+    # "would help" and "would not help" share nearly every word and say the opposite; a
+    # negation only outside the stretch both report (a shorter excerpt) is not a difference
+    cl.drift_negation = any(negated(word_diff(base, words(m.words))[1]) for m in members if m is not ref)
     return cl
+
+
+def negated(ws: list[str]) -> bool:
+    return any(w in NEGATIONS or w.endswith("n't") for w in ws)
 
 
 def word_diff(a: list[str], b: list[str]) -> tuple[str, list[str], float]:

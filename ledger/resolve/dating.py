@@ -2,12 +2,24 @@
 in an article with its role (when a claim was made, inside a claim's words, elsewhere)."""
 from __future__ import annotations
 
+from datetime import date
+
 from ..models import Article, Claim, DateMention, Span
 from .dates import find_dates, find_setting, utterance_date
 
 
 def _parts(span: Span) -> list[tuple[int, int]]:
     return [(f.start, f.end) for f in span.fragments] if span.fragments else [(span.start, span.end)]
+
+
+def first_day(value: str | None) -> str | None:
+    """2024-04-13 → itself; 2024-W15 → its Monday; 2024-04 → 2024-04-01; 2024 → 2024-01-01."""
+    if not value:
+        return None
+    if "-W" in value:
+        year, week = value.split("-W")
+        return date.fromisocalendar(int(year), int(week), 1).isoformat()
+    return (value + "-01-01")[:10] if len(value) == 4 else (value + "-01")[:10]
 
 
 def date_claim(claim: Claim, text: str, article_date: str | None) -> Claim:
@@ -18,6 +30,7 @@ def date_claim(claim: Claim, text: str, article_date: str | None) -> Claim:
     when = utterance_date(text, sent, _parts(claim.content), cue, article_date, who)
     if when is not None:
         claim.utterance_date = when.value
+        claim.utterance_date_first_day = first_day(when.value)
         claim.utterance_date_mention = Span(text=when.text, start=when.start, end=when.end)
     where = find_setting(text, sent, _parts(claim.content))
     if where is not None:

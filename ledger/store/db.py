@@ -50,6 +50,14 @@ def ensure_db(db: sqlite_utils.Database) -> sqlite_utils.Database:
     return db
 
 
+def up_to_date(db: sqlite_utils.Database) -> bool:
+    """Every table, column and view is there (read only: a served, read-only file passes)."""
+    tables, views = set(db.table_names()), set(db.view_names())
+    if not set(TABLES) <= tables or not set(VIEWS) <= views:
+        return False
+    return all({c.name for c in db.table(name).columns} >= set(spec.columns) for name, spec in TABLES.items())
+
+
 def open_ledger(path: str | Path, *, create: bool = False) -> sqlite_utils.Database:
     """A Database for `path`; raises LedgerError (one line) when it is missing or not a ledger."""
     path = Path(path)
@@ -63,6 +71,8 @@ def open_ledger(path: str | Path, *, create: bool = False) -> sqlite_utils.Datab
             ensure_db(db)
         elif not db.table("claims").exists():
             raise LedgerError(f"{path}: not a ledger database (no claims table)")
+        elif not up_to_date(db):
+            ensure_db(db)  # a ledger from an older version gains the tables and columns it lacks
     except sqlite3.DatabaseError as e:
         raise LedgerError(f"{path}: {e}") from None
     return db

@@ -34,10 +34,13 @@ def utcnow() -> str:
 def article_status(db: sqlite_utils.Database, article: Article,
                    extractor: str = EXTRACTOR_VERSION) -> Status:
     """'unchanged' when the stored text hash and extractor match, so callers can skip extraction."""
-    row = db.execute("select sha256, extractor from articles where id = ?", [article.id]).fetchone()
+    row = db.execute("select sha256, extractor, title, date, outlet, url from articles where id = ?",
+                     [article.id]).fetchone()
     if row is None:
         return "new"
-    return "unchanged" if tuple(row) == (article.sha256, extractor) else "changed"
+    # a corrected date or outlet changes claims too (utterance dates, first appearances)
+    now = (article.sha256, extractor, article.title, article.date, article.outlet, article.url)
+    return "unchanged" if tuple(row) == now else "changed"
 
 
 def check_claims(article: Article, claims: Iterable[Claim]) -> None:
@@ -72,6 +75,7 @@ def ingest_article(db: sqlite_utils.Database, article: Article, claims: list[Cla
     check_claims(article, claims)
     with db.atomic():
         before = _speaker_ids(db, article.id)
+        marks = _marks(db, article.id)
         # Replace, never merge: a changed article's old claims may no longer exist.
         _drop_clusters(db, article.id)  # rebuilt by link_ledger once the batch is in
         for table in ("date_mentions", "article_speakers", "claims"):
@@ -94,8 +98,30 @@ def ingest_article(db: sqlite_utils.Database, article: Article, claims: list[Cla
              for sp in local), pk=("article_id", "local_id"))
         db.table("date_mentions").insert_all(
             (to_row(m) for m in article_dates(article, claims)), pk=("article_id", "mention_start", "mention_end"))
+        _carry_marks(db, marks, claims)
         refresh_speakers(db, before | set(ids.values()))
     return IngestResult(article.id, status, len(claims))
+
+
+def _marks(db: sqlite_utils.Database, article_id: str) -> list[tuple[str, str, str | None]]:
+    return list(db.execute(
+        "select r.claim_id, c.content_text, c.speaker_key from reviews r join claims c on c.id = r.claim_id "
+        "where c.article_id = ?", [article_id]))
+
+
+def _carry_marks(db: sqlite_utils.Database, marks, claims: list[Claim]) -> None:
+    """A claim's id comes from its offsets, so an edit earlier in the article gives it a new
+    one: its review mark follows it to the claim with the same words (and speaker)."""
+    ids = {c.id for c in claims}
+    for old_id, text, key in marks:
+        if old_id in ids:
+            continue
+        same = [c for c in claims if c.content.text == text]
+        same = [c for c in same if c.speaker_id == key] or same
+        if len(same) != 1 or db.execute("select 1 from reviews where claim_id = ?", [same[0].id]).fetchone():
+            continue  # gone, ambiguous or already marked: the mark stays with its old id
+        db.execute("update reviews set claim_id = ?, note = trim(coalesce(note, '') || ' ' || ?) where claim_id = ?",
+                   [same[0].id, f"[carried from claim {old_id} when the article changed]", old_id])
 
 
 def _drop_clusters(db: sqlite_utils.Database, article_id: str) -> None:

@@ -121,4 +121,5 @@ def _cluster_row(cl: Cluster) -> dict:
             "size": len(claims), "article_count": len({c.article_id for c in claims}),
             "outlet_count": len({c.outlet for c in claims if c.outlet}),
             "drift": int(cl.drift), "drift_words": int(cl.drift_words),
-            "drift_speakers": int(cl.drift_speakers), "drift_paraphrase": int(cl.drift_paraphrase)}
+            "drift_speakers": int(cl.drift_speakers), "drift_paraphrase": int(cl.drift_paraphrase),
+            "drift_negation": int(cl.drift_negation)}

@@ -1,11 +1,14 @@
 """SQL shared by the export command and the Datasette canned queries, so both find the
 same claims for the same speaker or search term."""
 
-# A speaker given by display name, id or any alias, ignoring case.
-SPEAKER_MATCH = """(
-    claims.speaker = :speaker collate nocase
-    or claims.speaker_id = :speaker collate nocase
-    or claims.speaker_id in (select speaker_id from speaker_aliases where alias = :speaker collate nocase)
+# A speaker given by name or id, ignoring case; failing that, by an alias, but only an alias
+# that names one speaker ("Flake" is Jeff Flake's alias and his namesake's: it matches neither).
+SPEAKER_MATCH = """claims.speaker_id in (
+    select id from speakers where id = :speaker collate nocase or name = :speaker collate nocase
+    union
+    select speaker_id from speaker_aliases where alias = :speaker collate nocase
+      and not exists (select 1 from speakers where id = :speaker collate nocase or name = :speaker collate nocase)
+      and (select count(distinct speaker_id) from speaker_aliases where alias = :speaker collate nocase) = 1
 )"""
 
 # Full-text match; :q goes through escape_fts (Datasette registers it, export does too) so

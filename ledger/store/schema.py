@@ -183,6 +183,7 @@ TABLES: dict[str, TableSpec] = {
             Column("drift_words", int, "1 when quoted words differ between members"),
             Column("drift_speakers", int, "1 when members name different speakers"),
             Column("drift_paraphrase", int, "1 when one outlet quotes what another paraphrases"),
+            Column("drift_negation", int, "1 when some members say it with a negation and others without"),
         ]},
         pk="id",
         foreign_keys=[("first_claim_id", "claims", "id"), ("first_article_id", "articles", "id"),

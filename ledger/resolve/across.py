@@ -133,14 +133,21 @@ def _link_people(local: list[LocalSpeaker], kinds: list[str], sets: _Sets) -> No
     by_last: dict[str, list[int]] = defaultdict(list)
     for i in full:
         by_last[person_name(local[i].name).last].append(i)
+    # surnames one letter apart share a first letter and differ in length by one at most
+    by_shape: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for last in by_last:
+        by_shape[(last[:1], len(last))].append(last)
+
+    def near(last: str) -> list[str]:
+        return [other for n in (len(last) - 1, len(last), len(last) + 1)
+                for other in by_shape.get((last[:1], n), ()) if surnames_close(last, other)]
 
     # full names: an initial agrees with the first name; a slip in the surname needs the
     # same first name written out
     for i in full:
         ni = person_name(local[i].name)
-        for last, group in by_last.items():
-            if not surnames_close(ni.last, last):
-                continue
+        for last in near(ni.last):
+            group = by_last[last]
             for j in group:
                 if j >= i:
                     break
@@ -150,14 +157,18 @@ def _link_people(local: list[LocalSpeaker], kinds: list[str], sets: _Sets) -> No
                         not exact and ni.first == nj.first and len(ni.first or "") > 1):
                     sets.union(j, i)
 
+    # the full-name people, as linked so far: the evidence for a bare surname is theirs alone,
+    # so which bare mention is read first changes nothing
+    people: dict[int, list[LocalSpeaker]] = defaultdict(list)
+    for j in full:
+        people[sets.find(j)].append(local[j])
     alone: dict[str, int] = {}  # surname → the bare mentions of a surname no full name has
     for i in bare:
         last = person_name(local[i].name).last
         exact = {sets.find(j) for j in by_last.get(last, ())}
-        near = {sets.find(j) for other, group in by_last.items() if other != last
-                and surnames_close(last, other) for j in group}
-        target = _choose(local, sets, i, exact, need_evidence=len(exact) > 1) if exact else \
-            _choose(local, sets, i, near, need_evidence=True)
+        close = {sets.find(j) for other in near(last) if other != last for j in by_last[other]}
+        target = _choose(local[i], people, exact, need_evidence=len(exact) > 1) if exact else \
+            _choose(local[i], people, close, need_evidence=True)
         if target is not None:
             sets.union(target, i)
         elif not exact:
@@ -165,18 +176,14 @@ def _link_people(local: list[LocalSpeaker], kinds: list[str], sets: _Sets) -> No
             sets.union(alone.setdefault(last, i), i)
 
 
-def _choose(local: list[LocalSpeaker], sets: _Sets, i: int, roots: set[int], *,
+def _choose(sp: LocalSpeaker, people: dict[int, list[LocalSpeaker]], roots: set[int], *,
             need_evidence: bool) -> int | None:
     """The one candidate person the evidence points to, or None when it does not decide."""
     if not roots:
         return None
     if len(roots) == 1 and not need_evidence:
         return next(iter(roots))
-    members: dict[int, list[int]] = defaultdict(list)
-    for j in range(len(local)):
-        if sets.find(j) in roots:
-            members[sets.find(j)].append(j)
-    scored = sorted(((_evidence(local[i], [local[j] for j in members[r]]), r) for r in roots), reverse=True)
+    scored = sorted(((_evidence(sp, people[r]), r) for r in roots), reverse=True)
     best, root = scored[0]
     if best == 0 or len(scored) > 1 and scored[1][0] == best:
         return None  # a namesake with nothing to tell them apart stays apart

@@ -12,7 +12,8 @@ shorter excerpt of the same quote is not.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -26,7 +27,7 @@ PARAPHRASE_OVERLAP = 0.6  # of the shorter claim's content words
 PARAPHRASE_MIN_WORDS = 4
 QUOTE_OVERLAP = 0.8  # quoted words given to two different speakers
 QUOTE_MIN_SHINGLES = 3
-COMMON_WORD = 1000  # a content word in more claims than this never suggests a pair
+COMMON_WORD = 100  # a word or run in more claims than this never suggests a pair
 
 QUOTE_CHARS = set(OPENING + CLOSING + STRAIGHT)
 NEGATIONS = {"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot"}
@@ -150,10 +151,12 @@ def same_statement(a: ClaimRecord, fa: _Features, b: ClaimRecord, fb: _Features)
 def cluster_claims(claims: list[ClaimRecord]) -> list[Cluster]:
     """Clusters of two or more claims from at least two articles, first appearance first."""
     feats = [_features(c) for c in claims]
-    index: dict[str, list[int]] = defaultdict(list)
+    # candidates share a three-word run or rarer content words: a word most claims use
+    # ("Trump", "said") never proposes a pair, which keeps this near linear
+    index: dict = defaultdict(list)
     for i, f in enumerate(feats):
-        for w in f.content:
-            index[w].append(i)
+        for key in f.content | f.shingles:
+            index[key].append(i)
     parent = list(range(len(claims)))
 
     def find(i: int) -> int:
@@ -163,11 +166,13 @@ def cluster_claims(claims: list[ClaimRecord]) -> list[Cluster]:
         return i
 
     for i, f in enumerate(feats):
-        shared: Counter[int] = Counter()
-        for w in f.content:
-            posting = index[w]
+        shared: dict[int, int] = {}
+        for key in f.content | f.shingles:
+            posting = index[key]
             if len(posting) <= COMMON_WORD:
-                shared.update(j for j in posting if j > i)
+                weight = 2 if type(key) is tuple else 1  # a shared three-word run counts as two words
+                for j in posting[bisect_right(posting, i):]:  # postings are in claim order
+                    shared[j] = shared.get(j, 0) + weight
         for j, n in shared.items():
             if n < 2 or claims[j].article_id == claims[i].article_id or find(i) == find(j):
                 continue

@@ -429,3 +429,9 @@ def test_markdown_by_cluster(ledger):
     assert md.count("\n## ") == 3
     assert "[attributed to John Kirby]" in md
     assert "  - words: we want all our allies who have relations with iran to [-persuade-] {+convince+}" in md
+
+
+def test_link_on_a_missing_ledger_creates_nothing(tmp_path):
+    result = CliRunner().invoke(cli, ["link", str(tmp_path / "typo.db")])
+    assert result.exit_code == 1 and "no such database" in result.output
+    assert not (tmp_path / "typo.db").exists()

@@ -1,11 +1,11 @@
 """The word lists the rules read, loaded once from the package's data files."""
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+
+from ..wordlists import data_path, read_lines, read_tsv
 
 
 @dataclass(frozen=True)
@@ -27,51 +27,27 @@ class Lexicon:
     g: dict = field(default_factory=dict)  # grammar.json, lists turned into sets
 
 
-def _data(name: str):
-    path = resources.files("ledger") / "data" / name
-    if not path.is_file():
-        # an extractor without its word lists finds almost nothing: refuse to run instead
-        raise FileNotFoundError(f"ledger's data file {name} is missing from the installed package")
-    return path
-
-
-def _lines(name: str) -> list[str]:
-    """Non-empty lines of a data file; its first line is a header naming the columns."""
-    path = _data(name)
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        line = line.strip()
-        if line and not line.startswith("#"):
-            out.append(line)
-    return out
-
-
-def _tsv(name: str) -> list[dict]:
-    lines = [x for x in _data(name).read_text(encoding="utf-8").splitlines() if x.strip()]
-    return list(csv.DictReader(lines, delimiter="\t"))
-
-
 @lru_cache(maxsize=1)
 def load() -> Lexicon:
-    grammar = json.loads(_data("grammar.json").read_text("utf-8"))
+    grammar = json.loads(data_path("grammar.json").read_text("utf-8"))
     g = {k: (set(v) if isinstance(v, list) else v) for k, v in grammar.items() if not k.startswith("_")}
     cues: dict[str, Cue] = {}
-    for row in _tsv("cues.tsv") + _tsv("cues_hand.tsv"):
+    for row in read_tsv("cues.tsv") + read_tsv("cues_hand.tsv"):
         form = (row.get("form") or "").strip().lower()
         if form:
             cues[form] = Cue(form, (row.get("lemma") or form).strip().lower(), (row.get("class") or "speech").strip(),
                              float(row.get("precision") or 1.0))
-    not_cues = {w.lower() for w in _lines("not_cues.txt")}
+    not_cues = {w.lower() for w in read_lines("not_cues.txt")}
     for cue in list(cues.values()):
         for form in _inflections(cue.lemma):
             if form not in cues and form not in not_cues and cue.cls in ("speech", "belief", "intention"):
                 cues[form] = Cue(form, cue.lemma, cue.cls, cue.precision)
     for form in g.get("passive_cues", ()):
         cues.setdefault(form, Cue(form, form, "passive"))
-    titles = {t.lower() for t in _lines("titles.txt")}
+    titles = {t.lower() for t in read_lines("titles.txt")}
     title_words = {t for t in titles if " " not in t}
     source_nouns: dict[str, str] = {}
-    for line in _lines("anonymous.txt"):
+    for line in read_lines("anonymous.txt"):
         parts = line.split("\t")
         source_nouns[parts[0].lower()] = parts[1].strip() if len(parts) > 1 else "anonymous"
     for phrase, kind in list(source_nouns.items()):
@@ -79,7 +55,7 @@ def load() -> Lexicon:
         last = phrase.split()[-1]
         if last.isalpha() and last not in g["np_connectors"] and last not in ("with", "about", "at", "by"):
             source_nouns.setdefault(last, kind)
-    org_words = {w.lower() for w in _lines("organization_words.txt")}
+    org_words = {w.lower() for w in read_lines("organization_words.txt")}
     widths: dict[str, set[int]] = {}
     for form in cues:
         words = form.split(" ")

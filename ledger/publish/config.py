@@ -121,7 +121,7 @@ QUERIES = {
         "description": "Claims an outlet reported neutrally (said), strongly (warned), with distance "
                        "(claimed, alleged) or hedged (suggested, is said to).",
         "sql": "select claims.stance, claims.cue_text, claims.speaker, claims.content_text, claims.outlet,\n"
-               f"  claims.date, claims.article_id, claims.id\nfrom claims where claims.stance = :stance\n"
+               "  claims.date, claims.article_id, claims.id\nfrom claims where claims.stance = :stance\n"
                "order by claims.outlet, claims.date, claims.article_id, claims.content_start",
     },
     "stance_by_outlet": {

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from .ids import speaker_id
 from .names import first_names_agree, fold, person_name, role_words, surnames_close
+from .unionfind import DisjointSets
 
 SCOPED_TYPES = {"group", "anonymous"}
 
@@ -56,30 +57,6 @@ class GlobalSpeaker:
     members: list[LocalSpeaker]
 
 
-class _Sets:
-    """Union-find over local speaker indexes."""
-
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        a, b = self.find(i), self.find(j)
-        if a != b:
-            self.parent[max(a, b)] = min(a, b)  # the earlier one stays the root: stable order
-
-    def groups(self) -> dict[int, list[int]]:
-        out: dict[int, list[int]] = defaultdict(list)
-        for i in range(len(self.parent)):
-            out[self.find(i)].append(i)
-        return out
-
-
 def scoped_id(local_id: str, article_id: str) -> str:
     """The sources of one article: an id of their own, the same on every rebuild."""
     return f"{local_id}-{hashlib.sha1(article_id.encode('utf-8')).hexdigest()[:6]}"
@@ -104,7 +81,7 @@ def _org_key(name: str) -> str:
 def link(local: list[LocalSpeaker], corrections: list[Correction] = ()) -> list[GlobalSpeaker]:
     """Group local speakers into ledger-wide speakers, with stable ids."""
     local = sorted(local, key=lambda s: (s.date or "9999", s.article_id, s.local_id))
-    sets = _Sets(len(local))
+    sets = DisjointSets(len(local))
     kinds = [kind_of(s.name, s.type) for s in local]
 
     by_key: dict[str, int] = {}
@@ -127,7 +104,7 @@ def _bare(sp: LocalSpeaker, kind: str) -> bool:
     return kind in ("person", "name") and len(person_name(sp.name).words) == 1
 
 
-def _link_people(local: list[LocalSpeaker], kinds: list[str], sets: _Sets) -> None:
+def _link_people(local: list[LocalSpeaker], kinds: list[str], sets: DisjointSets) -> None:
     full = [i for i, k in enumerate(kinds) if k == "person" and person_name(local[i].name).full]
     bare = [i for i, k in enumerate(kinds) if _bare(local[i], k)]
     by_last: dict[str, list[int]] = defaultdict(list)
@@ -159,14 +136,15 @@ def _link_people(local: list[LocalSpeaker], kinds: list[str], sets: _Sets) -> No
 
     # the full-name people, as linked so far: the evidence for a bare surname is theirs alone,
     # so which bare mention is read first changes nothing
+    root_of = {j: sets.find(j) for j in full}  # fixed now: a bare mention joining may move a root
     people: dict[int, list[LocalSpeaker]] = defaultdict(list)
     for j in full:
-        people[sets.find(j)].append(local[j])
+        people[root_of[j]].append(local[j])
     alone: dict[str, int] = {}  # surname → the bare mentions of a surname no full name has
     for i in bare:
         last = person_name(local[i].name).last
-        exact = {sets.find(j) for j in by_last.get(last, ())}
-        close = {sets.find(j) for other in near(last) if other != last for j in by_last[other]}
+        exact = {root_of[j] for j in by_last.get(last, ())}
+        close = {root_of[j] for other in near(last) if other != last for j in by_last[other]}
         target = _choose(local[i], people, exact, need_evidence=len(exact) > 1) if exact else \
             _choose(local[i], people, close, need_evidence=True)
         if target is not None:

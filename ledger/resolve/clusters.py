@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from importlib import resources
 
 from ..extract.quotes import CLOSING, OPENING, STRAIGHT
+from ..wordlists import read_lines
+from .unionfind import DisjointSets
 
 SHINGLE = 3
 SAME_SPEAKER_OVERLAP = 0.5  # of the shorter claim's three-word runs
@@ -36,8 +37,7 @@ WORD = re.compile(r"[\w'’-]+")
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    text = (resources.files("ledger") / "data" / "stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+    return frozenset(read_lines("stopwords.txt"))
 
 
 @dataclass
@@ -69,7 +69,6 @@ class Cluster:
     drift_speakers: bool = False
     drift_paraphrase: bool = False
     drift_negation: bool = False
-    changed: list[str] = field(default_factory=list)  # words that differ, for the record
 
     @property
     def first(self) -> Member:
@@ -157,13 +156,7 @@ def cluster_claims(claims: list[ClaimRecord]) -> list[Cluster]:
     for i, f in enumerate(feats):
         for key in f.content | f.shingles:
             index[key].append(i)
-    parent = list(range(len(claims)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    sets = DisjointSets(len(claims))
 
     for i, f in enumerate(feats):
         shared: dict[int, int] = {}
@@ -174,16 +167,13 @@ def cluster_claims(claims: list[ClaimRecord]) -> list[Cluster]:
                 for j in posting[bisect_right(posting, i):]:  # postings are in claim order
                     shared[j] = shared.get(j, 0) + weight
         for j, n in shared.items():
-            if n < 2 or claims[j].article_id == claims[i].article_id or find(i) == find(j):
+            if n < 2 or claims[j].article_id == claims[i].article_id or sets.find(i) == sets.find(j):
                 continue
             if same_statement(claims[i], f, claims[j], feats[j]):
-                parent[find(j)] = find(i)
+                sets.union(i, j)
 
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(claims)):
-        groups[find(i)].append(i)
     out = []
-    for idx in groups.values():
+    for idx in sets.groups().values():
         if len({claims[i].article_id for i in idx}) < 2:
             continue
         idx.sort(key=lambda i: (claims[i].date or "9999", claims[i].article_id, claims[i].start))
@@ -205,17 +195,18 @@ def _describe(claims: list[ClaimRecord]) -> Cluster:
     base = words(ref.words)
     ref.similarity = 1.0
     for m in members:
-        if m is ref or m.claim.kind == "indirect" or ref.claim.kind == "indirect":
+        if m is ref:
+            continue
+        diff, changed, similarity = word_diff(base, words(m.words))
+        # "would help" and "would not help" share nearly every word and say the opposite; a
+        # negation only outside the stretch both report (a shorter excerpt) is no difference
+        cl.drift_negation |= negated(changed)
+        if m.claim.kind == "indirect" or ref.claim.kind == "indirect":
             continue  # a paraphrase is flagged as such; its words were never the speaker's
-        m.diff, changed, m.similarity = word_diff(base, words(m.words))
-        if changed:
-            cl.drift_words = True
-            cl.changed.extend(w for w in changed if w not in cl.changed)
+        m.diff, m.similarity = diff, similarity
+        cl.drift_words |= bool(changed)
     cl.drift_speakers = len({c.speaker_id for c in claims}) > 1
     cl.drift_paraphrase = len({c.kind != "indirect" for c in claims}) > 1
-    # "would help" and "would not help" share nearly every word and say the opposite; a
-    # negation only outside the stretch both report (a shorter excerpt) is not a difference
-    cl.drift_negation = any(negated(word_diff(base, words(m.words))[1]) for m in members if m is not ref)
     return cl
 
 

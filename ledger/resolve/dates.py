@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
 import dateparser
+
+from ..wordlists import data_path
 
 Granularity = Literal["day", "week", "month", "year"]
 Span = tuple[int, int]
@@ -34,10 +35,8 @@ class DateMention:
 
 @lru_cache(maxsize=1)
 def _words() -> dict:
-    path = resources.files("ledger") / "data" / "dates.json"
-    if not path.is_file():
-        raise FileNotFoundError("ledger's data file dates.json is missing from the installed package")
-    return {k: v for k, v in json.loads(path.read_text("utf-8")).items() if not k.startswith("_")}
+    data = json.loads(data_path("dates.json").read_text("utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
 # --- the grammar ---------------------------------------------------------------------------------

@@ -1,19 +1,16 @@
 """A cue's lemma → the stance it reports with (neutral, strong, distancing, hedged)."""
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
-from importlib import resources
+
+from ..wordlists import read_tsv
 
 NEUTRAL = "neutral"
 
 
 @lru_cache(maxsize=1)
 def stances() -> dict[str, str]:
-    text = (resources.files("ledger") / "data" / "stances.tsv").read_text(encoding="utf-8")
-    rows = csv.DictReader((line for line in text.splitlines() if line.strip() and not line.startswith("#")),
-                          delimiter="\t")
-    return {row["lemma"].strip().lower(): row["stance"].strip() for row in rows}
+    return {row["lemma"].strip().lower(): row["stance"].strip() for row in read_tsv("stances.tsv")}
 
 
 def stance(cue_lemma: str | None) -> str | None:

@@ -61,7 +61,7 @@ def test_canned_queries(ledger_path):
         "/ledger/search_claims.json?_shape=array&q=%22unbalanced",
     )
     assert {r["speaker"] for r in rows(by_alias)} == {"Jeff Flake"} and len(rows(by_alias)) == 3
-    assert [(r["id"], r["articles"], r["claims"]) for r in rows(several)] == [("jeff-flake", 2, 3)]
+    assert [(r["speaker_id"], r["articles"], r["claims"]) for r in rows(several)] == [("jeff-flake", 2, 3)]
     starts = [r["content_start"] for r in rows(reading)]
     assert len(starts) == 3 and starts == sorted(starts)
     [hit] = rows(search)
@@ -80,9 +80,10 @@ def test_plugin_renders_alias_lists(ledger_path):
     [page] = fetch(ledger_path, "/ledger/speakers")
     assert page.status_code == 200
     assert "Jeff Flake · Flake" in page.text
-    assert str(plugin.render_cell('["<b>A</b>", "B"]', "aliases", "speakers")) == "&lt;b&gt;A&lt;/b&gt; · B"
-    assert plugin.render_cell('["A"]', "aliases", "other_table") is None
-    assert plugin.render_cell("not json", "roles", "speakers") is None
+    assert str(plugin.alias_list('["<b>A</b>", "B"]')) == "&lt;b&gt;A&lt;/b&gt; · B"
+    cell = dict(row={}, database="ledger", datasette=None)
+    assert plugin.render_cell(value='["A"]', column="aliases", table="other_table", **cell) is None
+    assert plugin.render_cell(value="not json", column="roles", table="speakers", **cell) is None
 
 
 def test_metadata_command_prints_json_and_yaml(tmp_path):

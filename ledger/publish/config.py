@@ -48,7 +48,7 @@ DRIFT_WHAT = ("trim(case when cl.drift_words then 'quoted words differ; ' else '
               " || case when cl.drift_paraphrase then 'quoted by one, paraphrased by another; ' else '' end"
               " || case when cl.drift_negation then 'negated by some, not by others' else '' end, '; ')")
 
-CLAIM_COLUMNS = ("claims.id, claims.speaker, claims.kind, claims.cue_text, claims.content_text, "
+CLAIM_COLUMNS = ("claims.id as claim_id, claims.speaker, claims.kind, claims.cue_text, claims.content_text, "
                  "claims.article_id, articles.title as article_title, claims.outlet, claims.date")
 
 QUERIES = {
@@ -60,7 +60,7 @@ QUERIES = {
     },
     "speakers_in_several_articles": {
         "title": "Speakers quoted in more than one article",
-        "sql": "select speakers.id, speakers.name, speakers.type,\n"
+        "sql": "select speakers.id as speaker_id, speakers.name, speakers.type,\n"
                "  count(distinct claims.article_id) as articles, count(*) as claims\n"
                "from speakers join claims on claims.speaker_id = speakers.id\n"
                "group by speakers.id having count(distinct claims.article_id) > 1\n"
@@ -69,14 +69,14 @@ QUERIES = {
     "article_claims": {
         "title": "The claims of one article, in reading order",
         "sql": "select claims.content_start, claims.content_end, claims.speaker, claims.kind,\n"
-               "  claims.cue_text, claims.content_text, claims.confidence, claims.id\n"
+               "  claims.cue_text, claims.content_text, claims.confidence, claims.id as claim_id\n"
                "from claims where claims.article_id = :article_id order by claims.content_start",
     },
     "same_claim_in_several_outlets": {
         "title": "The same claim in several articles and outlets",
         "description": "Statements reported by more than one article (most outlets first), with where and when "
                        "each first appeared.",
-        "sql": "select cl.id as cluster, cl.label, speakers.name as speaker, cl.first_date,\n"
+        "sql": "select cl.id as cluster_id, cl.label, speakers.name as speaker, cl.first_date,\n"
                "  first.outlet as first_outlet, cl.first_article_id, cl.article_count, cl.outlet_count,\n"
                "  (select group_concat(distinct m.outlet) from cluster_members m where m.cluster_id = cl.id) as outlets,\n"
                f"  {DRIFT_WHAT} as drift\n"
@@ -101,7 +101,7 @@ QUERIES = {
                        "where the article gives one, else the article's date); give a name, id or alias.",
         "sql": "select coalesce(claims.utterance_date, claims.date) as said, claims.utterance_date_mention_text,\n"
                "  claims.speaker, claims.speaker_role, claims.kind, claims.stance, claims.cue_text, claims.content_text,\n"
-               "  claims.setting_text, claims.outlet, claims.date as article_date, claims.article_id, claims.id\n"
+               "  claims.setting_text, claims.outlet, claims.date as article_date, claims.article_id, claims.id as claim_id\n"
                f"from claims where {SPEAKER_MATCH}\n"
                "order by coalesce(claims.utterance_date_first_day, claims.date) is null,\n"
                "  coalesce(claims.utterance_date_first_day, claims.date), claims.article_id, claims.content_start",
@@ -121,7 +121,7 @@ QUERIES = {
         "description": "Claims an outlet reported neutrally (said), strongly (warned), with distance "
                        "(claimed, alleged) or hedged (suggested, is said to).",
         "sql": "select claims.stance, claims.cue_text, claims.speaker, claims.content_text, claims.outlet,\n"
-               "  claims.date, claims.article_id, claims.id\nfrom claims where claims.stance = :stance\n"
+               "  claims.date, claims.article_id, claims.id as claim_id\nfrom claims where claims.stance = :stance\n"
                "order by claims.outlet, claims.date, claims.article_id, claims.content_start",
     },
     "stance_by_outlet": {

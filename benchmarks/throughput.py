@@ -64,28 +64,90 @@ def passes(fn, repeat: int) -> list[float]:
     return times
 
 
-def find_ingest():
-    """(description, function(path, docs_path) -> None) for a full ingest, or None."""
-    try:
-        import ledger.store as store
-    except ImportError:
-        return None
-    if hasattr(store, "ingest_batch") and hasattr(store, "open_ledger"):
-        from ledger.extract import extract_claims, load_pipeline
-        from ledger.models import EXTRACTOR_VERSION
-        from ledger.read import iter_articles
+def ingest_once(db_path: Path, docs_path: Path, workers: int = 1) -> float:
+    """Seconds for read + extract + write of docs_path into a new ledger (no linking)."""
+    import ledger.store as store
+    from ledger.extract import extract_claims, load_pipeline
+    from ledger.extract.parallel import prepared_in_workers
+    from ledger.models import EXTRACTOR_VERSION
+    from ledger.read import iter_articles
 
-        def run(db_path: Path, docs_path: Path) -> None:
-            nlp = load_pipeline()
-            db = store.open_ledger(db_path, create=True)
-            stats = store.ingest_batch(db, iter_articles([docs_path]), extract=lambda a: extract_claims(a, nlp),
-                                       extractor=EXTRACTOR_VERSION, paths=[str(docs_path)])
-            db.close()
-            if stats.errors:
-                print(f"  ingest reported {len(stats.errors)} errors, first: {stats.errors[0]}", file=sys.stderr)
+    t0 = time.perf_counter()
+    nlp = load_pipeline()
+    db = store.open_ledger(db_path, create=True)
+    items = iter_articles([docs_path])
+    if workers > 1:
+        items = prepared_in_workers(items, workers, extractor=EXTRACTOR_VERSION)
+    stats = store.ingest_batch(db, items, extract=lambda a: extract_claims(a, nlp),
+                               extractor=EXTRACTOR_VERSION, paths=[str(docs_path)])
+    db.close()
+    if stats.errors:
+        print(f"  ingest reported {len(stats.errors)} errors, first: {stats.errors[0]}", file=sys.stderr)
+    return time.perf_counter() - t0
 
-        return "ledger.store.ingest_batch (read + extract + write)", run
-    return None
+
+def link_once(db_path: Path) -> float:
+    import sqlite_utils
+
+    from ledger.store.link import link_ledger
+
+    t0 = time.perf_counter()
+    link_ledger(sqlite_utils.Database(db_path))
+    return time.perf_counter() - t0
+
+
+def writes(articles, nlp) -> tuple[float, float, int]:
+    """(ledger write seconds, raw executemany seconds, rows) for the same prepared rows, each into
+    a fresh ledger with the same tables, indexes and FTS triggers."""
+    import ledger.store as store
+    from ledger.extract import extract_claims
+    from ledger.store.batch import Group
+    from ledger.store.prepare import prepare
+    from ledger.store.schema import TABLES
+
+    prepared = [prepare(a, extract_claims(a, nlp)) for a in articles]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = store.open_ledger(Path(tmp) / "ledger.db", create=True)
+        t0 = time.perf_counter()
+        group = Group(db)
+        for p in prepared:
+            group.write(p, "new")
+        group.commit()
+        t_ledger = time.perf_counter() - t0
+        db.close()
+
+        db = store.open_ledger(Path(tmp) / "raw.db", create=True)
+        tables = {"articles": [p.article for p in prepared],
+                  "speakers": [{"id": f"{p.article['id']}/{s['local_id']}", **s} for p in prepared for s in p.speakers],
+                  "claims": [{**c, "speaker_id": None} for p in prepared for c in p.claims],
+                  "article_speakers": [{**s, "article_id": p.article["id"]} for p in prepared for s in p.speakers],
+                  "date_mentions": [d for p in prepared for d in p.dates]}
+        sql = {t: (f"insert into [{t}] ({', '.join(f'[{c}]' for c in TABLES[t].columns)}) "
+                   f"values ({', '.join('?' * len(TABLES[t].columns))})") for t in tables}
+        t0 = time.perf_counter()
+        with db.conn:
+            for t, rows in tables.items():
+                db.conn.executemany(sql[t], [[r.get(c) for c in TABLES[t].columns] for r in rows])
+        t_raw = time.perf_counter() - t0
+        db.close()
+    return t_ledger, t_raw, sum(len(r) for r in tables.values())
+
+
+def peak_memory_mb(docs_path: Path, copies: int, tmp: Path) -> float:
+    """Peak RSS of a `ledger ingest` process over `copies` copies of the corpus (new ids)."""
+    import subprocess
+
+    src = tmp / f"docs-x{copies}.jsonl"
+    with src.open("w", encoding="utf-8") as out, docs_path.open(encoding="utf-8") as f:
+        lines = [json.loads(line) for line in f if line.strip()]
+        for k in range(copies):
+            for d in lines:
+                out.write(json.dumps({**d, "id": f"{d['id']}-{k}"}) + "\n")
+    probe = ("import resource, sys\nfrom ledger.cli import cli\ntry:\n    cli(sys.argv[1:], standalone_mode=False)\n"
+             "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe, "ingest", str(tmp / f"mem-x{copies}.db"), str(src)],
+                          capture_output=True, text=True)
+    return int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
 def main(argv=None) -> int:
@@ -94,6 +156,8 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="only the first N documents")
     ap.add_argument("--repeat", type=int, default=3,
                     help="passes of the tokenizer and of extract (the best is kept); default 3")
+    ap.add_argument("--workers", type=int, default=2, help="also ingest with N worker processes (default 2; 1: skip)")
+    ap.add_argument("--memory", action="store_true", help="also measure peak memory of `ledger ingest` at 1x and 4x")
     args = ap.parse_args(argv)
     if not args.docs.is_file():
         print(f"no such file: {args.docs} (pass a JSONL of {{id, text}} documents)", file=sys.stderr)
@@ -135,20 +199,31 @@ def main(argv=None) -> int:
     print(f"(b) extract    {words / t_ext:>12,.0f} words/s  ({t_ext:.2f} s {best}, {n_claims:,} claims; "
           f"cold first pass {ext_times[0]:.2f} s = {words / ext_times[0]:,.0f} words/s)")
 
-    ingest = find_ingest()
-    if ingest is None:
-        print("(c) ingest: not available yet")
-    else:
-        what, run = ingest
-        src = args.docs
-        with tempfile.TemporaryDirectory() as tmp:
-            if args.limit:  # ingest exactly the documents the other stages saw
-                src = Path(tmp) / "docs.jsonl"
-                src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in docs), encoding="utf-8")
-            db_path = Path(tmp) / "ledger.db"
-            t_ing = timed(lambda: run(db_path, src), 1)
-            size = db_path.stat().st_size if db_path.exists() else 0
-        print(f"(c) ingest     {words / t_ing:>12,.0f} words/s  ({t_ing:.2f} s, {what}; db {size / 1e6:.1f} MB)")
+    src = args.docs
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if args.limit:  # ingest exactly the documents the other stages saw
+            src = tmp / "docs.jsonl"
+            src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in docs), encoding="utf-8")
+        t_ing = ingest_once(tmp / "one.db", src)
+        t_link = link_once(tmp / "one.db")
+        size = (tmp / "one.db").stat().st_size
+        print(f"(c) ingest     {words / t_ing:>12,.0f} words/s  ({t_ing:.2f} s: read + extract + write, one process, "
+              f"cold pipeline; {t_ing and (words / t_ing) / (words / t_tok):.3f} of the tokenizer; db {size / 1e6:.1f} MB)")
+        print(f"(d) + link     {words / (t_ing + t_link):>12,.0f} words/s  (link {t_link:.2f} s: speakers across "
+              f"articles and claim clusters, rebuilt over the whole ledger)")
+        if args.workers > 1:
+            os.sched_setaffinity(0, set(range(os.cpu_count() or 1))) if hasattr(os, "sched_setaffinity") else None
+            t_par = ingest_once(tmp / "par.db", src, workers=args.workers)
+            print(f"(e) ingest --workers {args.workers} {words / t_par:>9,.0f} words/s  ({t_par:.2f} s, all cores; "
+                  f"{t_ing / t_par:.2f}x one process)")
+            pin_one_core()
+        t_led, t_raw, n_rows = writes(articles, nlp)
+        print(f"(f) writes     {n_rows / t_led:>12,.0f} rows/s  (ledger: {t_led:.2f} s) vs raw executemany "
+              f"{n_rows / t_raw:,.0f} rows/s ({t_raw:.2f} s): {t_raw / t_led:.2f} of raw")
+        if args.memory:
+            m1, m4 = peak_memory_mb(src, 1, tmp), peak_memory_mb(src, 4, tmp)
+            print(f"(g) peak RSS   ledger ingest 1x corpus {m1:,.0f} MB, 4x corpus {m4:,.0f} MB ({m4 / m1:.2f}x)")
 
     print(f"extract/tokenizer: {t_ext / t_tok:.1f}x the time ({(words / t_ext) / (words / t_tok):.3f} of its speed)")
     return 0

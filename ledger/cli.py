@@ -160,8 +160,11 @@ def _progress(items, paths):
 @click.option("--db", "db_option", type=click.Path(dir_okay=False),
               help="The ledger file, when it is not given first: ledger ingest seeds/ --db ledger.db")
 @click.option("--model", default=None, help="An installed spaCy pipeline to use as the base")
-def ingest(args, db_option, model):
-    """Extract the claims in PATHS (.txt, .json, .jsonl files or folders) into the ledger DB.
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes extracting in parallel (the ledger is written by one)")
+def ingest(args, db_option, model, workers):
+    """Extract the claims in PATHS (.txt, .json, .jsonl files or folders) into the ledger DB;
+    claim shards (*.claims.jsonl, from `ledger extract-shards`) are merged as they are.
 
     DB is created if missing. Unchanged articles are skipped, a changed article's claims are
     replaced. A bad file is reported on one line and skipped, the rest of the batch lands,
@@ -183,13 +186,22 @@ def ingest(args, db_option, model):
         return extract_claims(article, nlp)
 
     db = _open(db_path, create=True)
-    items = iter_articles(paths)
+    extractor = EXTRACTOR_VERSION + (f"+{model}" if model else "")
+    from .scale.shards import iter_inputs
+
+    items = iter_inputs(paths)
+    if workers > 1:
+        from .extract.parallel import prepared_in_workers
+
+        from .store import article_status
+
+        items = prepared_in_workers(items, workers, extractor=extractor, model=model,
+                                    unchanged=lambda a: article_status(db, a, extractor) == "unchanged")
     bar = _progress(items, paths)
 
     def on_error(line):
         (bar.write if bar is not None else click.echo)(f"error: {line}", file=sys.stderr)
 
-    extractor = EXTRACTOR_VERSION + (f"+{model}" if model else "")
     try:
         stats = ingest_batch(db, bar if bar is not None else items, extract=extract,
                              extractor=extractor, paths=paths, model=model, on_error=on_error)
@@ -377,3 +389,9 @@ def metadata(db_path, as_yaml):
         click.echo(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), nl=False)
     else:
         click.echo(json.dumps(meta, indent=2, ensure_ascii=False))
+
+
+# --- past one machine: extraction mapped over shards (ledger/scale) --------------------------
+from .scale.cli import extract_shards_command  # noqa: E402  (dask itself is imported only when run)
+
+cli.add_command(extract_shards_command)

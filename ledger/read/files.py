@@ -13,6 +13,13 @@ from .metadata import normalise_date, parse_txt_metadata
 
 SUFFIXES = (".txt", ".json", ".jsonl")
 MANIFEST = "manifest.json"
+# Claim shards (ledger extract-shards) are JSONL too, but hold extracted rows, not articles.
+SHARD_SUFFIX = ".claims.jsonl"
+
+
+def article_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                  and p.name != MANIFEST and not p.name.endswith(SHARD_SUFFIX))
 
 
 def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | ReadError]:
@@ -20,8 +27,7 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | ReadError]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                           and p.name != MANIFEST)
+            files = article_files(path)
             if not files:
                 yield ReadError(path, "folder holds no .txt, .json or .jsonl files")
             for f in files:

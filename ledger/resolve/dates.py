@@ -1,9 +1,12 @@
 """Date expressions and settings in article text, with exact character offsets.
 
-Pure functions over plain text. One compiled regex finds the expressions; dateparser (cached) resolves
-only the weekdays and month-days, which it places well against the article's date. Weeks, months,
-years and the fixed relative phrases ("last week", "earlier this month") are plain arithmetic on the
-article date, because dateparser gives them back as days ("last week" → the date seven days back).
+Pure functions over plain text. One compiled regex finds the expressions; they are placed by plain
+calendar arithmetic on the article date. Weekdays and month-days follow dateparser's rules (a
+year-less "July 31" is the latest one not after the article; "next Monday" the first after it): a
+test checks the two agree on every weekday and month-day over a year of article dates, while this
+runs ~1000x faster than calling dateparser. Weeks, months, years and the fixed relative phrases
+("last week", "earlier this month") are arithmetic too, because dateparser gives them back as days
+("last week" → the date seven days back).
 Nothing is guessed: without an article date a relative or year-less expression keeps value None.
 """
 from __future__ import annotations
@@ -15,8 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Literal
-
-import dateparser
 
 from ..wordlists import data_path
 
@@ -195,14 +196,35 @@ def _base(article_date: str | None) -> date | None:
         return None
 
 
-@lru_cache(maxsize=8192)
-def _dateparser(core: str, article_date: str | None) -> date | None:
-    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+def _day_of(core: str, article_date: str | None) -> date | None:
+    """A date for "Month D[, YYYY]", "[last|this|next] Weekday": dateparser's answer (settings
+    PREFER_DATES_FROM past, RELATIVE_BASE the article date), without dateparser."""
     base = _base(article_date)
-    if base:
-        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
-    parsed = dateparser.parse(core, languages=["en"], settings=settings)
-    return parsed.date() if parsed else None
+    words = core.replace(",", " ").split()
+    if words[0] in MONTHS:
+        month, day = MONTHS[words[0]], int(words[1])
+        if len(words) == 3:
+            return date(int(words[2]), month, day)
+        if base is None:
+            return None
+        for year in range(base.year, base.year - 8, -1):  # the latest not after the article (Feb 29 too)
+            try:
+                d = date(year, month, day)
+            except ValueError:
+                continue
+            if d <= base:
+                return d
+        return None
+    if base is None:
+        return None
+    relative, name = words if len(words) == 2 else ("", words[0])
+    weekday = WEEKDAYS[name]
+    ahead = (weekday - base.weekday()) % 7
+    if relative == "next":
+        return base + timedelta(days=ahead or 7)
+    if relative == "this":
+        return base + timedelta(days=ahead)
+    return base - timedelta(days=(7 - ahead) % 7 or 7)  # "last Monday", or a bare "Monday": gone by
 
 
 def _week(d: date) -> str:
@@ -240,7 +262,7 @@ def _resolve_monthday(expr: str, article_date: str | None) -> tuple[str | None, 
     core = f"{calendar.month_name[month]} {day}" + (f", {year}" if year else "")
     if year is None and _base(article_date) is None:
         return None, None
-    d = _dateparser(core, None if year else article_date)
+    d = _day_of(core, None if year else article_date)
     return (d.isoformat(), "day") if d else (None, None)
 
 
@@ -256,13 +278,13 @@ def _resolve_weekday(expr: str, article_date: str | None) -> tuple[str | None, G
     before = " ".join(expr[:expr.index(name)].lower().split())
     relative = w["weekday_relatives"].get(before)
     if relative:
-        d = _dateparser(f"{relative} {name}", article_date)
+        d = _day_of(f"{relative} {name}", article_date)
     elif WEEKDAYS[name] == base.weekday():
         # news convention: "on Sunday" in an article dated Sunday is that day (wire copy is written the
         # day it happens; a week-old Sunday would be "last Sunday"); dateparser would go back a week
         d = base
     else:
-        d = _dateparser(name, article_date)
+        d = _day_of(name, article_date)
     return (d.isoformat(), "day") if d else (None, None)
 
 

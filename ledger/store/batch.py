@@ -5,6 +5,7 @@ The extractor is passed in, so the store never depends on how claims are found.
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Callable, Iterable
 
 import sqlite_utils
@@ -13,16 +14,56 @@ from pydantic import ValidationError
 from ..models import Article, Claim
 from ..read import ReadError
 from .db import LedgerError
-from .ingest import article_status, ingest_article
+from .ingest import IngestResult, Status, article_status, refresh_speakers, row_status, write_prepared
+from .prepare import Failed, Prepared, Unchanged, prepare
 from .runs import RunStats, finish_run, start_run
 
 Extract = Callable[[Article], list[Claim]]
 
+# Articles are committed in groups: one commit per article cost more than writing it. Each
+# article still lands whole or not at all (a savepoint), and a group is at most this big/old.
+GROUP_ARTICLES = 500
+GROUP_SECONDS = 2.0
 
-def ingest_batch(db: sqlite_utils.Database, items: Iterable[Article | ReadError], *, extract: Extract,
-                 extractor: str, paths=(), model: str | None = None,
+
+class Group:
+    """The open transaction of a batch: articles written under savepoints, committed together."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db, self.size, self.started, self.touched = db, 0, 0.0, set()
+
+    def write(self, prepared: Prepared, status: Status) -> None:
+        conn = self.db.conn
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
+            self.started = time.monotonic()
+        conn.execute("SAVEPOINT article")
+        try:
+            touched = write_prepared(self.db, prepared, status)
+        except BaseException:
+            conn.execute("ROLLBACK TO article")
+            conn.execute("RELEASE article")
+            raise
+        conn.execute("RELEASE article")
+        self.touched |= touched
+        self.size += 1
+        if self.size >= GROUP_ARTICLES or time.monotonic() - self.started >= GROUP_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.db.conn.in_transaction:
+            refresh_speakers(self.db, self.touched)
+            self.db.conn.execute("COMMIT")
+        self.size, self.touched = 0, set()
+
+
+def ingest_batch(db: sqlite_utils.Database, items: Iterable[Article | ReadError | Prepared | Unchanged | Failed],
+                 *, extract: Extract, extractor: str, paths=(), model: str | None = None,
                  on_error: Callable[[str], None] = lambda line: None) -> RunStats:
-    """Every article lands or is reported with one line; none can cost the rest of the batch."""
+    """Every article lands or is reported with one line; none can cost the rest of the batch.
+
+    Items are articles to extract here, or what was done elsewhere: rows prepared by worker
+    processes or read from claim shards, and the workers' verdicts (unchanged, failed)."""
     stats = RunStats()
     run_id = start_run(db, paths, extractor=extractor, model=model)
     seen: dict[str, str] = {}  # article id → where it was first read in this batch
@@ -32,38 +73,63 @@ def ingest_batch(db: sqlite_utils.Database, items: Iterable[Article | ReadError]
         on_error(line)
 
     finished = False
+    group = Group(db)
     try:
         for item in items:
             stats.read += 1
             if isinstance(item, ReadError):
                 fail(str(item))
                 continue
-            where = f"{item.path or '<input>'}: article '{item.id}'"
-            if item.id in seen:
+            id, path = _identity(item)
+            where = f"{path or '<input>'}: article '{id}'"
+            if id in seen:
                 # A second document with the same id would silently replace the first.
-                fail(f"{where}: duplicate id, already read from {seen[item.id]}")
+                fail(f"{where}: duplicate id, already read from {seen[id]}")
                 continue
-            seen[item.id] = item.path or "<input>"
-            # Check before extracting: extraction is the slow part.
-            if article_status(db, item, extractor) == "unchanged":
+            seen[id] = path or "<input>"
+            if isinstance(item, Unchanged):  # a worker found it stored as it is
                 stats.unchanged += 1
                 continue
-            try:
-                claims = extract(item)
-            except Exception as e:  # one article's extraction bug must not stop the batch
-                fail(f"{where}: extraction failed: {type(e).__name__}: {_one_line(e)}")
+            if isinstance(item, Failed):
+                fail(f"{where}: extraction failed: {_one_line(item.error)}")
                 continue
+            # Check before extracting: extraction is the slow part.
+            status = (row_status(db, item.article, item.extractor) if isinstance(item, Prepared)
+                      else article_status(db, item, extractor))
+            if status == "unchanged":
+                stats.unchanged += 1
+                continue
+            if isinstance(item, Prepared):
+                prepared = item
+            else:
+                try:
+                    claims = extract(item)
+                except Exception as e:  # one article's extraction bug must not stop the batch
+                    fail(f"{where}: extraction failed: {type(e).__name__}: {_one_line(e)}")
+                    continue
             try:
-                stats.add(ingest_article(db, item, claims, extractor=extractor))
+                if not isinstance(item, Prepared):
+                    prepared = prepare(item, claims, extractor)
+                group.write(prepared, status)
+                stats.add(IngestResult(id, status, len(prepared.claims)))
             except (LedgerError, ValidationError, sqlite3.Error, ValueError) as e:
                 fail(f"{where}: not stored: {_one_line(e)}")
         finished = True
     finally:
+        group.commit()  # what was written whole is kept, even when the run is cut short
         # Per-article commits mean an interrupted run leaves a consistent ledger; say so.
         finish_run(db, run_id, stats, finished=finished)
     return stats
 
 
-def _one_line(e: BaseException) -> str:
+def _identity(item) -> tuple[str, str | None]:
+    if isinstance(item, Prepared):
+        return item.article["id"], item.article.get("path")
+    if isinstance(item, Failed):
+        return item.article.id, item.article.path
+    return item.id, item.path
+
+
+def _one_line(e: BaseException | str) -> str:
     text = " ".join(str(e).split())
     return text[:300] or type(e).__name__

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Literal
 
 import sqlite_utils
 
-from ..models import EXTRACTOR_VERSION, Article, Claim, Span, Speaker
+from ..models import EXTRACTOR_VERSION, Article, Claim
 from ..resolve.across import kind_of, scoped_id
-from ..resolve.dating import article_dates
-from ..resolve.speakers import build_speakers
-from .db import LedgerError
-from .schema import to_row
+from .prepare import Prepared, check_claims, prepare  # noqa: F401  (check_claims is store API)
+from .schema import TABLES
 
 Status = Literal["new", "changed", "unchanged"]
 
@@ -34,73 +31,79 @@ def utcnow() -> str:
 def article_status(db: sqlite_utils.Database, article: Article,
                    extractor: str = EXTRACTOR_VERSION) -> Status:
     """'unchanged' when the stored text hash and extractor match, so callers can skip extraction."""
+    return row_status(db, {"id": article.id, "sha256": article.sha256, "title": article.title,
+                           "date": article.date, "outlet": article.outlet, "url": article.url}, extractor)
+
+
+def row_status(db: sqlite_utils.Database, article: dict, extractor: str) -> Status:
+    """article_status for an article row (prepared elsewhere)."""
     row = db.execute("select sha256, extractor, title, date, outlet, url from articles where id = ?",
-                     [article.id]).fetchone()
+                     [article["id"]]).fetchone()
     if row is None:
         return "new"
     # a corrected date or outlet changes claims too (utterance dates, first appearances)
-    now = (article.sha256, extractor, article.title, article.date, article.outlet, article.url)
+    now = (article["sha256"], extractor, article.get("title"), article.get("date"), article.get("outlet"),
+           article.get("url"))
     return "unchanged" if tuple(row) == now else "changed"
-
-
-def check_claims(article: Article, claims: Iterable[Claim]) -> None:
-    """Refuse claims whose offsets do not reproduce their text: the ledger promises they do."""
-    seen: set[str] = set()
-    for claim in claims:
-        if claim.article_id != article.id:
-            raise LedgerError(f"claim {claim.id} belongs to article '{claim.article_id}', not '{article.id}'")
-        if claim.id in seen:
-            raise LedgerError(f"two claims share the id {claim.id}")
-        seen.add(claim.id)
-        for name in ("content", "cue", "speaker_mention", "addressee_mention", "sentence"):
-            span = getattr(claim, name)
-            for part in [span, *(span.fragments or [])] if span else []:
-                if not _reproduces(article.text, part):
-                    raise LedgerError(f"claim {claim.id}: {name} offsets {part.start}-{part.end} "
-                                      f"do not reproduce {part.text[:40]!r}")
-
-
-def _reproduces(text: str, span: Span) -> bool:
-    return span.start <= span.end <= len(text) and text[span.start:span.end] == span.text
 
 
 def ingest_article(db: sqlite_utils.Database, article: Article, claims: list[Claim],
                    *, extractor: str = EXTRACTOR_VERSION) -> IngestResult:
-    """Write one article, its claims, its own speakers and its dates. Speakers get a
-    provisional ledger-wide id here (the one their name was linked to before, else their
-    own); `link_ledger` settles them across the ledger once the batch is in."""
+    """Write one article, its claims, its own speakers and its dates (see `write_prepared`)."""
     status = article_status(db, article, extractor)
     if status == "unchanged":
         return IngestResult(article.id, status)
-    check_claims(article, claims)
+    prepared = prepare(article, claims, extractor)
     with db.atomic():
-        before = _speaker_ids(db, article.id)
-        marks = _marks(db, article.id)
-        # Replace, never merge: a changed article's old claims may no longer exist.
-        _drop_clusters(db, article.id)  # rebuilt by link_ledger once the batch is in
-        for table in ("date_mentions", "article_speakers", "claims"):
-            db.execute(f"delete from {table} where article_id = ?", [article.id])
-        db.table("articles").upsert(
-            {**to_row(article), "claim_count": len(claims), "extractor": extractor,
-             "ingested_at": utcnow()}, pk="id")
-        local = build_speakers(claims)
-        ids = {sp.id: _provisional_id(db, sp, article.id) for sp in local}
-        for sp in local:
-            db.table("speakers").insert({**to_row(sp), "id": ids[sp.id]}, pk="id", ignore=True)
-        db.table("claims").insert_all(
-            ({**to_row(c), "speaker_id": ids.get(c.speaker_id), "speaker_key": c.speaker_id} for c in claims),
-            pk="id")
-        counts = Counter(c.speaker_id for c in claims)
-        db.table("article_speakers").insert_all(
-            ({"article_id": article.id, "local_id": sp.id, "speaker_id": ids[sp.id], "name": sp.name,
-              "type": sp.type, "aliases": json.dumps(sp.aliases, ensure_ascii=False),
-              "roles": json.dumps(sp.roles, ensure_ascii=False), "claim_count": counts[sp.id]}
-             for sp in local), pk=("article_id", "local_id"))
-        db.table("date_mentions").insert_all(
-            (to_row(m) for m in article_dates(article, claims)), pk=("article_id", "mention_start", "mention_end"))
-        _carry_marks(db, marks, claims)
-        refresh_speakers(db, before | set(ids.values()))
+        touched = write_prepared(db, prepared, status)
+        refresh_speakers(db, touched)
     return IngestResult(article.id, status, len(claims))
+
+
+def write_prepared(db: sqlite_utils.Database, p: Prepared, status: Status) -> set[str]:
+    """Write one prepared article inside the caller's transaction; returns the ledger-wide
+    speaker ids whose counts and aliases need `refresh_speakers`.
+
+    Speakers get a provisional ledger-wide id here (the one their name was linked to before,
+    else their own); `link_ledger` settles them across the ledger once the batch is in.
+    Rows go in through prepared statements: sqlite-utils' insert_all looks the table up again
+    on every call, which cost more than the writing itself at one call per article.
+    """
+    article_id = p.article["id"]
+    before: set[str] = set()
+    marks: list = []
+    if status == "changed":  # replace, never merge: the old claims may no longer exist
+        before, marks = _speaker_ids(db, article_id), _marks(db, article_id)
+        _drop_clusters(db, article_id)  # rebuilt by link_ledger once the batch is in
+        for table in ("date_mentions", "article_speakers", "claims"):
+            db.execute(f"delete from {table} where article_id = ?", [article_id])
+        db.execute("delete from articles where id = ?", [article_id])  # a delete, so FTS triggers see it
+    _insert(db, "articles", [{**p.article, "ingested_at": utcnow()}])
+    ids = {sp["local_id"]: _provisional_id(db, sp, article_id) for sp in p.speakers}
+    _insert(db, "speakers", [{"id": ids[sp["local_id"]], "name": sp["name"], "type": sp["type"],
+                              "aliases": sp["aliases"], "roles": sp["roles"]} for sp in p.speakers], ignore=True)
+    _insert(db, "claims", [{**c, "speaker_id": ids.get(c["speaker_key"])} for c in p.claims])
+    _insert(db, "article_speakers", [{**sp, "article_id": article_id, "speaker_id": ids[sp["local_id"]]}
+                                     for sp in p.speakers])
+    _insert(db, "date_mentions", p.dates)
+    if marks:
+        _carry_marks(db, marks, p.claims)
+    return before | set(ids.values())
+
+
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict], *, ignore: bool = False) -> None:
+    if not rows:
+        return
+    columns = list(TABLES[table].columns)
+    verb = "insert or ignore" if ignore else "insert"
+    sql = _SQL.get((table, verb))
+    if sql is None:
+        sql = _SQL[(table, verb)] = (f"{verb} into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+                                     f"values ({', '.join('?' * len(columns))})")
+    db.conn.executemany(sql, [[row.get(c) for c in columns] for row in rows])
+
+
+_SQL: dict[tuple[str, str], str] = {}
 
 
 def _marks(db: sqlite_utils.Database, article_id: str) -> list[tuple[str, str, str | None]]:
@@ -109,19 +112,20 @@ def _marks(db: sqlite_utils.Database, article_id: str) -> list[tuple[str, str, s
         "where c.article_id = ?", [article_id]))
 
 
-def _carry_marks(db: sqlite_utils.Database, marks, claims: list[Claim]) -> None:
+def _carry_marks(db: sqlite_utils.Database, marks, claims: list[dict]) -> None:
     """A claim's id comes from its offsets, so an edit earlier in the article gives it a new
     one: its review mark follows it to the claim with the same words (and speaker)."""
-    ids = {c.id for c in claims}
+    ids = {c["id"] for c in claims}
     for old_id, text, key in marks:
         if old_id in ids:
             continue
-        same = [c for c in claims if c.content.text == text]
-        same = [c for c in same if c.speaker_id == key] or same
-        if len(same) != 1 or db.execute("select 1 from reviews where claim_id = ?", [same[0].id]).fetchone():
+        same = [c for c in claims if c["content_text"] == text]
+        same = [c for c in same if c["speaker_key"] == key] or same
+        new_id = same[0]["id"] if len(same) == 1 else None
+        if new_id is None or db.execute("select 1 from reviews where claim_id = ?", [new_id]).fetchone():
             continue  # gone, ambiguous or already marked: the mark stays with its old id
         db.execute("update reviews set claim_id = ?, note = trim(coalesce(note, '') || ' ' || ?) where claim_id = ?",
-                   [same[0].id, f"[carried from claim {old_id} when the article changed]", old_id])
+                   [new_id, f"[carried from claim {old_id} when the article changed]", old_id])
 
 
 def _drop_clusters(db: sqlite_utils.Database, article_id: str) -> None:
@@ -132,12 +136,12 @@ def _drop_clusters(db: sqlite_utils.Database, article_id: str) -> None:
         db.execute("delete from claim_clusters where id = ?", [cid])
 
 
-def _provisional_id(db: sqlite_utils.Database, sp: Speaker, article_id: str) -> str:
-    if kind_of(sp.name, sp.type) == "scoped":
-        return scoped_id(sp.id, article_id)  # never borrowed from another article's sources
+def _provisional_id(db: sqlite_utils.Database, sp: dict, article_id: str) -> str:
+    if kind_of(sp["name"], sp["type"]) == "scoped":
+        return scoped_id(sp["local_id"], article_id)  # never borrowed from another article's sources
     row = db.execute("select speaker_id from article_speakers where name = ? and type = ? "
-                     "and speaker_id is not null limit 1", [sp.name, sp.type]).fetchone()
-    return row[0] if row else sp.id
+                     "and speaker_id is not null limit 1", [sp["name"], sp["type"]]).fetchone()
+    return row[0] if row else sp["local_id"]
 
 
 def _speaker_ids(db: sqlite_utils.Database, article_id: str) -> set[str]:

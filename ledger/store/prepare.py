@@ -1,0 +1,86 @@
+"""An article and its claims → the rows the ledger stores for them: a pure function.
+
+Everything that needs no database is done here, so it can run in another process (`ingest
+--workers`) or on another machine (claim shards), and what travels is plain JSON-able rows,
+never spaCy Docs or model objects.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+from ..models import EXTRACTOR_VERSION, Article, Claim, Span
+from ..resolve.dating import article_dates
+from ..resolve.speakers import build_speakers
+from .db import LedgerError
+from .schema import to_row
+
+
+@dataclass
+class Prepared:
+    """One article's rows. Claims and speakers carry the article's own speaker ids
+    (`speaker_key`/`local_id`); the ledger-wide ids are given when they are written."""
+    article: dict
+    claims: list[dict]
+    speakers: list[dict]
+    dates: list[dict]
+    extractor: str = EXTRACTOR_VERSION
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Prepared":
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """Found already stored as it is (by a worker): nothing to extract or write."""
+    id: str
+    path: str | None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Extraction raised elsewhere (in a worker): the one-line reason, reported like bad input."""
+    article: Article
+    error: str
+
+
+def prepare(article: Article, claims: list[Claim], extractor: str = EXTRACTOR_VERSION) -> Prepared:
+    check_claims(article, claims)
+    local = build_speakers(claims)
+    counts = Counter(c.speaker_id for c in claims)
+    return Prepared(
+        article={**to_row(article), "claim_count": len(claims), "extractor": extractor},
+        claims=[{**to_row(c), "speaker_key": c.speaker_id} for c in claims],
+        speakers=[{"local_id": sp.id, "name": sp.name, "type": sp.type,
+                   "aliases": json.dumps(sp.aliases, ensure_ascii=False),
+                   "roles": json.dumps(sp.roles, ensure_ascii=False), "claim_count": counts[sp.id]}
+                  for sp in local],
+        dates=[to_row(m) for m in article_dates(article, claims)],
+        extractor=extractor)
+
+
+def check_claims(article: Article, claims: Iterable[Claim]) -> None:
+    """Refuse claims whose offsets do not reproduce their text: the ledger promises they do."""
+    seen: set[str] = set()
+    for claim in claims:
+        if claim.article_id != article.id:
+            raise LedgerError(f"claim {claim.id} belongs to article '{claim.article_id}', not '{article.id}'")
+        if claim.id in seen:
+            raise LedgerError(f"two claims share the id {claim.id}")
+        seen.add(claim.id)
+        for name in ("content", "cue", "speaker_mention", "addressee_mention", "sentence"):
+            span = getattr(claim, name)
+            for part in [span, *(span.fragments or [])] if span else []:
+                if not _reproduces(article.text, part):
+                    raise LedgerError(f"claim {claim.id}: {name} offsets {part.start}-{part.end} "
+                                      f"do not reproduce {part.text[:40]!r}")
+
+
+def _reproduces(text: str, span: Span) -> bool:
+    return span.start <= span.end <= len(text) and text[span.start:span.end] == span.text

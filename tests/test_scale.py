@@ -332,3 +332,22 @@ def test_ingest_with_two_workers_writes_what_one_does(tmp_path):
     assert result.exit_code == 0, result.output
     assert ledger_tables(two) == ledger_tables(one)
     assert "5 unchanged" in run.invoke(cli, ["ingest", str(two), *map(str, inputs), "--workers", "2"]).output
+
+
+def test_an_article_that_fails_in_a_worker_costs_only_itself(tmp_path, monkeypatch):
+    from ledger.cli import cli
+    from ledger.extract import pipeline
+
+    real = pipeline.extract_claims
+
+    def flaky(article, nlp=None):
+        if article.id == "harbour-1":
+            raise RuntimeError("boom")
+        return real(article, nlp)
+
+    monkeypatch.setattr(pipeline, "extract_claims", flaky)  # the forked workers inherit it
+    inputs = write_inputs(tmp_path / "in")
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "l.db"), *map(str, inputs), "--workers", "2"])
+    assert result.exit_code == 1
+    assert "article 'harbour-1': extraction failed: RuntimeError: boom" in result.stderr
+    assert "5 read: 4 new, 0 changed, 0 unchanged, 1 failed" in result.stdout

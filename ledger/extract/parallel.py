@@ -32,7 +32,7 @@ def _work(article: Article) -> Prepared | Failed:
     try:
         claims = extract_claims(article, _worker["nlp"])
     except Exception as e:  # noqa: BLE001  one article's bug must not stop the batch
-        return Failed(article, f"{type(e).__name__}: {e}")
+        return Failed(article, f"extraction failed: {type(e).__name__}: {e}")
     try:
         return prepare(article, claims, _worker["extractor"])
     except Exception as e:  # noqa: BLE001  offsets that do not reproduce: reported by the parent

@@ -41,8 +41,9 @@ class Group:
         try:
             touched = write_prepared(self.db, prepared, status)
         except BaseException:
-            conn.execute("ROLLBACK TO article")
-            conn.execute("RELEASE article")
+            if conn.in_transaction:  # an error such as a full disk may have ended it already
+                conn.execute("ROLLBACK TO article")
+                conn.execute("RELEASE article")
             raise
         conn.execute("RELEASE article")
         self.touched |= touched
@@ -91,7 +92,7 @@ def ingest_batch(db: sqlite_utils.Database, items: Iterable[Article | ReadError 
                 stats.unchanged += 1
                 continue
             if isinstance(item, Failed):
-                fail(f"{where}: extraction failed: {_one_line(item.error)}")
+                fail(f"{where}: {_one_line(item.error)}")
                 continue
             # Check before extracting: extraction is the slow part.
             status = (row_status(db, item.article, item.extractor) if isinstance(item, Prepared)

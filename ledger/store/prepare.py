@@ -45,7 +45,8 @@ class Unchanged:
 
 @dataclass(frozen=True)
 class Failed:
-    """Extraction raised elsewhere (in a worker): the one-line reason, reported like bad input."""
+    """Extraction or preparing failed elsewhere (in a worker): "extraction failed: …" or
+    "not stored: …", reported by the batch like bad input."""
     article: Article
     error: str
 

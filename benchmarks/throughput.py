@@ -213,7 +213,8 @@ def main(argv=None) -> int:
         print(f"(d) + link     {words / (t_ing + t_link):>12,.0f} words/s  (link {t_link:.2f} s: speakers across "
               f"articles and claim clusters, rebuilt over the whole ledger)")
         if args.workers > 1:
-            os.sched_setaffinity(0, set(range(os.cpu_count() or 1))) if hasattr(os, "sched_setaffinity") else None
+            if hasattr(os, "sched_setaffinity"):  # the workers may use every core
+                os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
             t_par = ingest_once(tmp / "par.db", src, workers=args.workers)
             print(f"(e) ingest --workers {args.workers} {words / t_par:>9,.0f} words/s  ({t_par:.2f} s, all cores; "
                   f"{t_ing / t_par:.2f}x one process)")

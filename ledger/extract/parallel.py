@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
+from multiprocessing.pool import AsyncResult
 from typing import Callable, Iterable, Iterator
 
 from ..models import Article
@@ -60,8 +61,8 @@ def prepared_in_workers(items: Iterable[Article | ReadError | Prepared], workers
 
 
 def _ready(item) -> bool:
-    return not hasattr(item, "ready") or item.ready()
+    return not isinstance(item, AsyncResult) or item.ready()
 
 
 def _result(item):
-    return item.get() if hasattr(item, "get") and hasattr(item, "ready") else item
+    return item.get() if isinstance(item, AsyncResult) else item

@@ -5,6 +5,7 @@ renders a template that escapes everything it is given.
 from __future__ import annotations
 
 import json
+import weakref
 from urllib.parse import unquote
 
 from datasette.utils import tilde_decode
@@ -37,14 +38,45 @@ async def ledger_database(datasette, route: str):
         db = datasette.get_database(route=tilde_decode(route))
     except KeyError:
         raise NotFound(f"No database {route!r}")
-    if not (await db.table_exists("claims") and await db.table_exists("articles")):
+    if not await _has_ledger_tables(db):
         raise NotFound(f"{db.name} is not a ledger")
     return db
 
 
 async def is_ledger(datasette, name: str | None) -> bool:
     db = datasette.databases.get(name) if name else None
-    return bool(db) and await db.table_exists("claims") and await db.table_exists("articles")
+    return bool(db) and await _has_ledger_tables(db)
+
+
+# Databases found to be ledgers: render_cell asks for every linked cell, and a ledger stays one.
+_LEDGERS: weakref.WeakSet = weakref.WeakSet()
+
+
+async def _has_ledger_tables(db) -> bool:
+    if db in _LEDGERS:
+        return True
+    if await db.table_exists("claims") and await db.table_exists("articles"):
+        _LEDGERS.add(db)
+        return True
+    return False
+
+
+async def _open(datasette, request) -> tuple:
+    """(database, Pages, the id in the URL) for one of the ledger's pages."""
+    db = await ledger_database(datasette, request.url_vars["database"])
+    return db, Pages(datasette, request, db), unquote(request.url_vars.get("id", ""))
+
+
+async def _article(db, id: str) -> dict:
+    article = await one(db, "select * from articles where id = :id", {"id": id}, "article")
+    article.update(href=web_url(article["url"]), label=article_label(article))
+    return article
+
+
+# Every article's version of one statement (a cluster's members), with the claim's words.
+MEMBERS = """select m.*, c.speaker, c.content_text, c.cue_text, a.title as article_title
+from cluster_members m join claims c on c.id = m.claim_id join articles a on a.id = m.article_id
+where m.cluster_id = :cluster"""
 
 
 async def rows(db, sql: str, params: dict | None = None) -> list[dict]:
@@ -96,18 +128,13 @@ def content_spans(claim: dict) -> list[tuple[int, int]]:
 
 
 async def claim_page(datasette, request):
-    db = await ledger_database(datasette, request.url_vars["database"])
-    pages = Pages(datasette, request, db)
-    id = unquote(request.url_vars["id"])
+    db, pages, id = await _open(datasette, request)
     claim = await one(db, f"{CLAIMS_WITH_ARTICLE} where claims.id = :id", {"id": id}, "claim")
-    article = await one(db, "select * from articles where id = :id", {"id": claim["article_id"]}, "article")
-    article.update(href=web_url(article["url"]), label=article_label(article))
+    article = await _article(db, claim["article_id"])
     review = (await rows(db, "select * from reviews where claim_id = :id", {"id": id}) or [None])[0]
     versions = []
     if claim.get("cluster_id"):
-        versions = await rows(db, """select m.*, c.speaker, c.content_text, c.cue_text, a.title as article_title
-            from cluster_members m join claims c on c.id = m.claim_id join articles a on a.id = m.article_id
-            where m.cluster_id = :cluster order by m.date is null, m.date, m.article_id""",
+        versions = await rows(db, f"{MEMBERS} order by m.date is null, m.date, m.article_id",
                               {"cluster": claim["cluster_id"]})
     speaker_claims = 0
     if claim.get("speaker_id"):
@@ -123,11 +150,8 @@ async def claim_page(datasette, request):
 
 
 async def article_page(datasette, request):
-    db = await ledger_database(datasette, request.url_vars["database"])
-    pages = Pages(datasette, request, db)
-    id = unquote(request.url_vars["id"])
-    article = await one(db, "select * from articles where id = :id", {"id": id}, "article")
-    article.update(href=web_url(article["url"]), label=article_label(article))
+    db, pages, id = await _open(datasette, request)
+    article = await _article(db, id)
     claims = await rows(db, f"{CLAIMS_WITH_ARTICLE} where claims.article_id = :id "
                             "order by claims.content_start, claims.content_end", {"id": id})
     marks = []
@@ -142,9 +166,7 @@ async def article_page(datasette, request):
 
 
 async def speaker_page(datasette, request):
-    db = await ledger_database(datasette, request.url_vars["database"])
-    pages = Pages(datasette, request, db)
-    id = unquote(request.url_vars["id"])
+    db, pages, id = await _open(datasette, request)
     speaker = await one(db, "select * from speakers where id = :id", {"id": id}, "speaker")
     params = {"id": id}
     aliases = await rows(db, """select alias, count(distinct article_id) as articles, min(date) as first_date
@@ -171,20 +193,16 @@ async def speaker_page(datasette, request):
 
 
 async def cluster_page(datasette, request):
-    db = await ledger_database(datasette, request.url_vars["database"])
-    pages = Pages(datasette, request, db)
-    id = unquote(request.url_vars["id"])
+    db, pages, id = await _open(datasette, request)
     cluster = await one(db, """select cl.*, speakers.name as speaker from claim_clusters cl
         left join speakers on speakers.id = cl.speaker_id where cl.id = :id""", {"id": id}, "cluster")
-    members = await rows(db, """select m.*, c.speaker, c.content_text, c.cue_text, a.title as article_title
-        from cluster_members m join claims c on c.id = m.claim_id join articles a on a.id = m.article_id
-        where m.cluster_id = :id order by m.is_first desc, m.date is null, m.date, m.article_id""", {"id": id})
+    members = await rows(db, f"{MEMBERS} order by m.is_first desc, m.date is null, m.date, m.article_id",
+                         {"cluster": id})
     return await pages.render("ledger_cluster.html", cluster=cluster, members=members)
 
 
 async def search_page(datasette, request):
-    db = await ledger_database(datasette, request.url_vars["database"])
-    pages = Pages(datasette, request, db)
+    db, pages, _ = await _open(datasette, request)
     q = (request.args.get("q") or "").strip()
     claims, articles = [], []
     if q:

@@ -1,6 +1,7 @@
 """store: the SQLite ledger — its shape (as data, from the models) and how articles get in."""
 from .db import LedgerError, ensure_db, open_ledger
-from .ingest import IngestResult, article_status, check_claims, ingest_article, refresh_speakers
+from .ingest import IngestResult, article_status, ingest_article, refresh_speakers
+from .prepare import check_claims
 from .runs import RunStats, finish_run, start_run
 from .schema import TABLES, Column, TableSpec, from_row, to_row
 

@@ -94,23 +94,20 @@ def ingest_batch(db: sqlite_utils.Database, items: Iterable[Article | ReadError 
             if isinstance(item, Failed):
                 fail(f"{where}: {_one_line(item.error)}")
                 continue
+            ready = isinstance(item, Prepared)  # extracted elsewhere: a worker or a claim shard
             # Check before extracting: extraction is the slow part.
-            status = (row_status(db, item.article, item.extractor) if isinstance(item, Prepared)
-                      else article_status(db, item, extractor))
+            status = row_status(db, item.article, item.extractor) if ready else article_status(db, item, extractor)
             if status == "unchanged":
                 stats.unchanged += 1
                 continue
-            if isinstance(item, Prepared):
-                prepared = item
-            else:
+            if not ready:
                 try:
                     claims = extract(item)
                 except Exception as e:  # one article's extraction bug must not stop the batch
                     fail(f"{where}: extraction failed: {type(e).__name__}: {_one_line(e)}")
                     continue
             try:
-                if not isinstance(item, Prepared):
-                    prepared = prepare(item, claims, extractor)
+                prepared = item if ready else prepare(item, claims, extractor)
                 group.write(prepared, status)
                 stats.add(IngestResult(id, status, len(prepared.claims)))
             except (LedgerError, ValidationError, sqlite3.Error, ValueError) as e:
@@ -118,7 +115,8 @@ def ingest_batch(db: sqlite_utils.Database, items: Iterable[Article | ReadError 
         finished = True
     finally:
         group.commit()  # what was written whole is kept, even when the run is cut short
-        # Per-article commits mean an interrupted run leaves a consistent ledger; say so.
+        # Each article lands whole or not at all, so an interrupted run leaves a consistent
+        # ledger; its row says it did not finish.
         finish_run(db, run_id, stats, finished=finished)
     return stats
 

@@ -11,7 +11,7 @@ import sqlite_utils
 
 from ..models import EXTRACTOR_VERSION, Article, Claim
 from ..resolve.across import kind_of, scoped_id
-from .prepare import Prepared, check_claims, prepare  # noqa: F401  (check_claims is store API)
+from .prepare import Prepared, prepare
 from .schema import TABLES
 
 Status = Literal["new", "changed", "unchanged"]

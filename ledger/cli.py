@@ -367,8 +367,18 @@ def serve(db_path, host, port, immutable):
     import uvicorn
 
     from .publish.config import make_datasette
+    from .store import open_ledger
+    from .store.db import up_to_date
 
-    _open(db_path).close()  # a clear error for a missing or foreign file, before Datasette
+    try:  # a clear error for a missing or foreign file, before Datasette; read only: never migrated
+        db = open_ledger(db_path, read_only=True)
+        current = up_to_date(db)
+        db.close()
+    except (LedgerError, sqlite3.Error) as e:
+        raise click.ClickException(str(e))
+    if not current:
+        click.echo(f"warning: {db_path} was written by an older ledger and is served as it is; "
+                   f"`ledger link {db_path}` upgrades it", err=True)
     ds = make_datasette(db_path, immutable=immutable)
     asyncio.run(ds.invoke_startup())
     click.echo(f"Serving {db_path} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)

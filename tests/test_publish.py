@@ -124,3 +124,74 @@ def test_served_read_only(ledger_path):
     [write] = fetch(ledger_path, "/ledger.json?sql=delete+from+claims")
     assert write.status_code == 400
     assert len(rows(fetch(ledger_path, "/ledger/claims.json?_shape=array")[0])) == 5
+
+
+def fetch_immutable(ledger_path, *paths):
+    """Like fetch, from a Datasette over the ledger as a published (immutable) copy."""
+    async def run():
+        ds = make_datasette(ledger_path, immutable=True)
+        await ds.invoke_startup()
+        return ds, [await ds.client.get(p) for p in paths]
+    return asyncio.run(run())
+
+
+def test_no_facet_suggestions_but_the_chosen_facets(ledger_path):
+    # suggesting facets runs a GROUP BY over every column on every table page (a second per
+    # page on a million claims)
+    [table] = fetch(ledger_path, "/ledger/claims.json")
+    data = rows(table)
+    assert data["suggested_facets"] == []
+    assert set(data["facet_results"]) == {"speaker", "kind", "stance", "cue_lemma", "outlet", "date"}
+
+
+def test_immutable_ledger_counts_once_and_keeps_facet_counts(ledger_path, monkeypatch):
+    from datasette.database import Database
+
+    ran = []
+    execute = Database.execute
+
+    async def counting(self, sql, *args, **kwargs):
+        ran.append(sql)
+        return await execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", counting)
+    ds, (first, again, home) = fetch_immutable(ledger_path, "/ledger/claims.json", "/ledger/claims.json", "/")
+    assert ds.inspect_data["ledger"]["tables"]["claims"]["count"] == 5
+    assert rows(first)["filtered_table_rows_count"] == 5  # from the counts taken at start
+    assert not [sql for sql in ran if "count(*) from" in sql and "as count" not in sql]
+    facet_sql = [sql for sql in ran if "as value, count(*) as count" in sql]
+    assert len(facet_sql) == 6  # each facet once: the second page reused them
+    [mutable] = fetch(ledger_path, "/ledger/claims.json")
+    assert rows(first)["facet_results"] == rows(again)["facet_results"] == rows(mutable)["facet_results"]
+    assert ">5 claims</a>" in home.text and ">2 articles</a>" in home.text
+
+
+def test_immutable_ledger_remembers_a_facet_that_timed_out(ledger_path, monkeypatch):
+    from datasette.database import Database, QueryInterrupted
+
+    tried = []
+    execute = Database.execute
+
+    async def slow_speaker_facet(self, sql, *args, **kwargs):
+        if "[speaker] as value" in sql or "speaker as value" in sql:
+            tried.append(sql)
+            raise QueryInterrupted(None, sql, None)
+        return await execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", slow_speaker_facet)
+    _, (first, again) = fetch_immutable(ledger_path, "/ledger/claims.json", "/ledger/claims.json")
+    for response in (first, again):
+        assert set(rows(response)["facet_results"]) == {"kind", "stance", "cue_lemma", "outlet", "date"}
+    assert len(tried) == 1  # not tried again on the second page
+
+
+def test_speaker_timeline_shows_the_latest_claims(ledger_path, monkeypatch):
+    from ledger.publish import pages
+
+    monkeypatch.setattr(pages, "TIMELINE_LIMIT", 2)
+    [page] = fetch(ledger_path, "/ledger/-/speaker/jeff-flake")
+    assert page.status_code == 200
+    assert "<p>3 claims in 2 articles" in page.text  # the count is of all the speaker's claims
+    timeline = page.text.split('<ol class="timeline">')[1]
+    assert timeline.count("/ledger/-/claim/") == 2
+    assert "2024-04-15" in timeline  # the latest article (Fidan's) is in

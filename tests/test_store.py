@@ -32,8 +32,12 @@ def test_ensure_db_is_idempotent(db):
     assert {"claims_fts", "articles_fts"} <= set(db.table_names())
     fks = {(fk.column, fk.other_table) for fk in db.table("claims").foreign_keys}
     assert fks == {("article_id", "articles"), ("speaker_id", "speakers")}
-    indexed = {tuple(i.columns) for i in db.table("claims").indexes}
-    assert ("article_id",) in indexed and ("speaker_id",) in indexed
+    # every foreign key is the first column of an index, and no index merely repeats the start
+    # of a longer one (one more index to write for every claim)
+    starts = {i.columns[0] for i in db.table("claims").indexes}
+    assert {"article_id", "speaker_id"} <= starts
+    from ledger.store.migrations import covered_indexes
+    assert covered_indexes(db) == []
 
 
 def test_ensure_db_adds_columns_for_new_fields(db):
@@ -178,3 +182,34 @@ def test_speaker_id_of_a_name_without_ascii_is_stable_across_processes():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == speaker_id("Эрдоган")
     assert out.startswith("speaker-") and out != speaker_id("''")
+
+
+def test_a_batch_indexes_for_search_once_per_group_and_keeps_the_triggers(db, flake_article, fidan_article):
+    from ledger.store import ingest_batch
+    from ledger.store.fts import FTS_TABLES
+
+    triggers = set(db.execute("select name, sql from sqlite_master where type = 'trigger'").fetchall())
+    ingest_article(db, flake_article, flake_claims(flake_article))  # indexed before the batch
+    edited = make_article("flake", FLAKE_TEXT.replace("Diplomacy is working", "Diplomacy is failing"),
+                          title="Ankara talks")
+    broken = make_article("broken", "Someone said “this will not be stored”.")
+    claims = {"flake": [make_claim(edited, "Diplomacy is failing", speaker="John Kirby")],
+              "fidan": fidan_claims(fidan_article),
+              "broken": [make_claim(broken, "this will not be stored", speaker="Someone").model_copy(
+                  update={"article_id": "elsewhere"})]}  # refused by check_claims, rolled back alone
+    stats = ingest_batch(db, [edited, broken, fidan_article], extract=lambda a: claims[a.id],
+                         extractor="ledger-rules/test")
+    assert (stats.new, stats.changed, stats.skipped) == (1, 1, 1)
+    # the insert triggers are back, exactly as sqlite-utils made them
+    assert set(db.execute("select name, sql from sqlite_master where type = 'trigger'").fetchall()) == triggers
+    for table in FTS_TABLES:  # FTS5's own check that the index matches its content table
+        db.execute(f"insert into [{table}_fts] ([{table}_fts]) values ('integrity-check')")
+    # every stored claim is found by its words, and nothing else is
+    for row in db.table("claims").rows:
+        found = db.execute("select rowid from claims_fts where claims_fts match ?",
+                           ['"' + row["content_text"].split()[-1] + '"']).fetchall()
+        assert (db.execute("select rowid from claims where id = ?", [row["id"]]).fetchone()[0],) in found
+    assert [r["content_text"] for r in db.table("claims").search("failing")] == ["Diplomacy is failing"]
+    assert list(db.table("claims").search("working")) == []
+    assert list(db.table("claims").search("stored")) == []
+    assert [r["id"] for r in db.table("articles").search("ankara")] == ["flake"]

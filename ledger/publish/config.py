@@ -6,6 +6,14 @@ Descriptions come from the store's TableSpecs, which take them from the pydantic
 """
 from __future__ import annotations
 
+import copy
+import gc
+import hashlib
+import re
+import sqlite3
+import time
+from collections import OrderedDict
+from functools import cache
 from pathlib import Path
 
 from .. import __version__
@@ -20,9 +28,11 @@ SOURCE_NOTE = ("Article texts belong to their publishers; each claim quotes its 
 CODE_LICENSE = "Apache-2.0"
 CODE_LICENSE_URL = "https://www.apache.org/licenses/LICENSE-2.0"
 
-# What a reader browses by; Datasette 0.65 reads these from table metadata.
+# What a reader browses by; Datasette 0.65 reads these from table metadata. Claims have 39
+# columns: 25 rows a page keeps the table page's HTML (one template call per cell) quick.
 TABLE_OPTIONS = {
-    "claims": {"facets": ["speaker", "kind", "stance", "cue_lemma", "outlet", "date"], "sort_desc": "date"},
+    "claims": {"facets": ["speaker", "kind", "stance", "cue_lemma", "outlet", "date"], "sort_desc": "date",
+               "size": 25},
     "articles": {"facets": ["outlet", "date"], "sort_desc": "date", "label_column": "title"},
     "speakers": {"facets": ["type"], "sort_desc": "claim_count", "label_column": "name"},
     "article_speakers": {"facets": ["type", "speaker_id"], "sort": "article_id"},
@@ -34,11 +44,14 @@ TABLE_OPTIONS = {
     "speaker_corrections": {"sort": "id"},
     "ingest_runs": {"sort_desc": "id"},
 }
+# No default sort on the alias and role views: they are built row by row from JSON lists, so a
+# sorted first page reads and sorts every row of the view (half a second at a million claims);
+# unsorted, a page reads just its rows. A click on a column still sorts.
 VIEW_OPTIONS = {
     "speaker_aliases": {"description": "Every name a speaker goes by, with the article (and its date) that uses it.",
-                        "facets": ["speaker_id"], "sort": "alias"},
+                        "facets": ["speaker_id"]},
     "speaker_roles": {"description": "Every role or title the articles give a speaker, with the article and date.",
-                      "facets": ["speaker_id"], "sort": "date"},
+                      "facets": ["speaker_id"]},
     "reviewed_claims": {"description": "Claims a reviewer marked (ledger review), with the claim.",
                         "facets": ["status"]},
 }
@@ -172,15 +185,150 @@ def build_metadata(db_name: str = "ledger") -> dict:
 
 
 # Served for reading only: no SQL writes, and the ledger is never altered by serving it.
-SETTINGS = {"allow_download": True, "default_page_size": 50, "facet_time_limit_ms": 500}
+# suggest_facets is off: suggesting facets runs a GROUP BY over every column of the table on
+# every table page (about a second per page on a million claims); the facets we chose are in
+# TABLE_OPTIONS. A facet that takes longer than facet_time_limit_ms is listed as timed out
+# rather than holding the page (on a mutable ledger; an immutable one keeps its facet counts,
+# below); sql_time_limit_ms bounds every other query a reader can send.
+# The time and row limits are Datasette's defaults, pinned here so no upgrade loosens them.
+SETTINGS = {"allow_download": True, "default_page_size": 50, "suggest_facets": False,
+            "facet_time_limit_ms": 500, "sql_time_limit_ms": 1000, "max_returned_rows": 1000}
+
+# Aggregates Datasette runs on table pages: row counts and facet counts. On an immutable file
+# their answer never changes, so each distinct one is computed once and kept (small results
+# only). Being kept, it is given sql_time_limit_ms rather than facet_time_limit_ms: the first
+# reader of a large selection waits once, and every later one gets the facet instead of a
+# facet that times out on every visit. One that times out even so is reported as timed out,
+# without running, for TIMED_OUT_RETRY_S. Reads of the schema (sqlite_master, and a table's
+# columns, keys and FTS table: SCHEMA_METHODS) are kept alike: Datasette asks for them
+# again on every page, a hundred times on the home and database pages.
+AGGREGATE_SQL = re.compile(r"\s*select\s+(?:count\(\*\)\s+from\s|.{1,200}?\s+as\s+value,\s*count\(\*\)\s+as\s+count\s+from\s+\()",
+                           re.IGNORECASE | re.DOTALL)
+SCHEMA_SQL = re.compile(r"\s*select\s[^;]*?\sfrom\s+sqlite_master\s[^;]*$", re.IGNORECASE)
+SCHEMA_METHODS = ("table_columns", "table_column_details", "primary_keys", "fts_table", "foreign_keys_for_table")
+AGGREGATES_KEPT = 2000
+AGGREGATE_ROWS_KEPT = 1000
+TIMED_OUT_RETRY_S = 600
+
+
+def inspect_file(path: str | Path) -> dict | None:
+    """What `datasette inspect` records for one file: table row counts, size and a fingerprint
+    (None for a file SQLite cannot read: Datasette then reports the problem as it would).
+
+    With it Datasette takes an immutable ledger's table counts from here instead of running
+    `count(*)` per table (its own fallback gives up after 10 ms a table and then shows none).
+    The fingerprint (ETag, index page) is the file's size and modification time, not a hash of
+    a file that can be gigabytes: it changes whenever the file does."""
+    path = Path(path)
+    stat = path.stat()
+    counts = {}
+    conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        for (table,) in conn.execute("select name from sqlite_master where type = 'table'").fetchall():
+            try:
+                counts[table] = conn.execute(f"select count(*) from [{table}]").fetchone()[0]
+            except sqlite3.OperationalError:  # e.g. an FTS table whose tokenizer is not loaded
+                counts[table] = None
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        conn.close()
+    fingerprint = hashlib.sha256(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
+    return {database_name(path): {"hash": fingerprint, "size": stat.st_size, "file": str(path),
+                                  "tables": {t: {"count": n} for t, n in counts.items()}}}
+
+
+@cache
+def _immutable_database_class():
+    # here, not at import: see publish/__init__.py
+    from datasette.database import Database, QueryInterrupted
+
+    class ImmutableLedger(Database):
+        """A Datasette database over a file that cannot change: its aggregate queries (row and
+        facet counts; AGGREGATE_SQL) and schema reads are answered from memory after the first time."""
+
+        def __init__(self, ds, path):
+            super().__init__(ds, path=path, is_mutable=False)
+            # (sql, params, …) → Results, or (when it timed out, the QueryInterrupted)
+            self._aggregates: OrderedDict = OrderedDict()
+
+        def _keep(self, key, value):
+            self._aggregates[key] = value
+            self._aggregates.move_to_end(key)
+            if len(self._aggregates) > AGGREGATES_KEPT:
+                self._aggregates.popitem(last=False)
+
+        async def execute(self, sql, params=None, truncate=False, custom_time_limit=None, page_size=None,
+                          log_sql_errors=True):
+            def run(time_limit):
+                return super(ImmutableLedger, self).execute(
+                    sql, params, truncate=truncate, custom_time_limit=time_limit, page_size=page_size,
+                    log_sql_errors=log_sql_errors)
+
+            if not (AGGREGATE_SQL.match(sql) or SCHEMA_SQL.match(sql)):
+                return await run(custom_time_limit)
+            frozen = tuple(sorted(params.items())) if isinstance(params, dict) else tuple(params or ())
+            key = (sql, frozen, truncate, page_size)
+            kept = self._aggregates.get(key)
+            if isinstance(kept, tuple):
+                when, error = kept
+                if time.monotonic() - when < TIMED_OUT_RETRY_S:
+                    raise error
+            elif kept is not None:
+                self._aggregates.move_to_end(key)
+                return kept
+            try:
+                results = await run(None)  # sql_time_limit_ms, not the facet limit: see AGGREGATE_SQL
+            except QueryInterrupted as error:
+                self._keep(key, (time.monotonic(), error))
+                raise
+            if len(results.rows) <= AGGREGATE_ROWS_KEPT:
+                self._keep(key, results)
+            return results
+
+    def kept_schema(name):
+        read = getattr(Database, name)
+
+        async def method(self, table):
+            key = (name, table)
+            if key not in self._aggregates:
+                self._keep(key, await read(self, table))
+            value = self._aggregates[key]
+            return copy.deepcopy(value) if isinstance(value, (list, dict)) else value
+        return method
+
+    for name in SCHEMA_METHODS:
+        setattr(ImmutableLedger, name, kept_schema(name))
+    return ImmutableLedger
 
 
 def make_datasette(path: str | Path, *, immutable: bool = False):
     """A Datasette for one ledger. Mutable files are opened read-only, so an ingest running
-    alongside shows up on reload; `immutable` suits a published copy (faster counts)."""
+    alongside shows up on reload; `immutable` suits a published copy: table counts are taken
+    once at start (as `datasette inspect` would), row and facet counts are kept once computed,
+    and the objects made so far are frozen out of Python's garbage collection (gc.freeze:
+    they live as long as the server process does)."""
     from datasette.app import Datasette  # here, not at import: see publish/__init__.py
 
     path = str(path)
     files, immutables = ([], [path]) if immutable else ([path], [])
-    return Datasette(files, immutables=immutables, metadata=build_metadata(database_name(path)),
-                     settings=SETTINGS)
+    inspect_data = inspect_file(path) if immutable and Path(path).is_file() else None
+    ds = Datasette(files, immutables=immutables, metadata=build_metadata(database_name(path)),
+                   settings=SETTINGS, inspect_data=inspect_data)
+    ds.ledger_read_only = True  # the plugin then refuses anything but GET and HEAD (405)
+    if immutable:
+        # the same database, kept in its place, with aggregates remembered
+        ledger = _immutable_database_class()(ds, path)
+        databases = OrderedDict()
+        for name, db in ds.databases.items():
+            if db.path == path and not db.is_mutable:
+                ledger.name, ledger.route = db.name, db.route
+                db = ledger
+            databases[name] = db
+        ds.databases = databases
+        # Python's full collections come every few dozen requests and scan every object: about
+        # 50 ms on a table page, the slowest twentieth of requests. Frozen, the long-lived
+        # objects (Datasette, plugins, metadata) are no longer scanned; garbage is collected first.
+        gc.collect()
+        gc.freeze()
+    return ds

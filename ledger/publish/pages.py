@@ -4,9 +4,10 @@ renders a template that escapes everything it is given.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import weakref
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
@@ -17,6 +18,12 @@ from .highlight import CLOSE, OPEN, Mark, marked_html, pieces
 from .links import page_path, search_path, web_url
 
 SEARCH_LIMIT = 100
+# Ranking costs FTS5 about a microsecond per match (bm25), so a word found in hundreds of
+# thousands of claims is ranked among its RANK_WINDOW most recently stored matches; a search
+# with fewer matches than that is ranked exactly as before.
+RANK_WINDOW = 5_000
+# A speaker's timeline shows their latest claims (by article date); the claims table has them all.
+TIMELINE_LIMIT = 100
 HOME_LIST = 10
 LEAD_WORDS = 10
 # Parts of a claim marked in its article, and the words that name them in the key.
@@ -169,27 +176,41 @@ async def speaker_page(datasette, request):
     db, pages, id = await _open(datasette, request)
     speaker = await one(db, "select * from speakers where id = :id", {"id": id}, "speaker")
     params = {"id": id}
-    aliases = await rows(db, """select alias, count(distinct article_id) as articles, min(date) as first_date
-        from speaker_aliases where speaker_id = :id group by alias order by articles desc, alias""", params)
-    roles = await rows(db, """select role, article_id, date, outlet from speaker_roles where speaker_id = :id
-        order by date is null, date, article_id""", params)
-    claims = await rows(db, f"""{CLAIMS_WITH_ARTICLE} where claims.speaker_id = :id
-        order by coalesce(claims.utterance_date_first_day, claims.date) is null,
-          coalesce(claims.utterance_date_first_day, claims.date), claims.article_id, claims.content_start""", params)
+    # The queries are independent: run side by side on Datasette's read threads.
+    aliases, roles, count, claims, outlets, clusters = await asyncio.gather(
+        rows(db, """select alias, count(distinct article_id) as articles, min(date) as first_date
+            from speaker_aliases where speaker_id = :id group by alias order by articles desc, alias""", params),
+        # each role once, where it first appears: a speaker quoted in thousands of articles has
+        # a few roles, not thousands of lines
+        rows(db, """select role, article_id, date, outlet from (
+              select role, article_id, date, outlet,
+                row_number() over (partition by role order by date is null, date, article_id) as nth
+              from speaker_roles where speaker_id = :id)
+            where nth = 1 order by date is null, date, article_id""", params),
+        db.execute("select count(*) from claims where speaker_id = :id", params),
+        # the latest TIMELINE_LIMIT claims by article date (all of them for most speakers), in
+        # the order they were said
+        rows(db, f"""{CLAIMS_WITH_ARTICLE} where claims.rowid in (
+              select rowid from claims where speaker_id = :id order by date desc limit :limit)
+            order by coalesce(claims.utterance_date_first_day, claims.date) is null,
+              coalesce(claims.utterance_date_first_day, claims.date), claims.article_id, claims.content_start""",
+             {**params, "limit": TIMELINE_LIMIT}),
+        rows(db, """select coalesce(outlet, '(outlet unknown)') as outlet, count(*) as claims,
+            count(distinct article_id) as articles from claims where speaker_id = :id
+            group by outlet order by claims desc, outlet""", params),
+        rows(db, """select * from claim_clusters where id in
+            (select cluster_id from cluster_members where speaker_id = :id)
+            order by drift desc, outlet_count desc, first_date""", params))
     timeline: list[tuple[str, list[dict]]] = []
     for claim in claims:
         said = claim.get("utterance_date") or claim.get("date") or "undated"
         if not timeline or timeline[-1][0] != said:
             timeline.append((said, []))
         timeline[-1][1].append(claim)
-    outlets = await rows(db, """select coalesce(outlet, '(outlet unknown)') as outlet, count(*) as claims,
-        count(distinct article_id) as articles from claims where speaker_id = :id
-        group by outlet order by claims desc, outlet""", params)
-    clusters = await rows(db, """select * from claim_clusters where id in
-        (select cluster_id from cluster_members where speaker_id = :id)
-        order by drift desc, outlet_count desc, first_date""", params)
     return await pages.render("ledger_speaker.html", speaker=speaker, aliases=aliases, roles=roles,
-                              timeline=timeline, claim_count=len(claims), outlets=outlets, clusters=clusters)
+                              timeline=timeline, claim_count=count.single_value(), shown=len(claims),
+                              all_claims=f"{datasette.urls.table(db.name, 'claims')}?speaker_id={quote(id)}",
+                              outlets=outlets, clusters=clusters)
 
 
 async def cluster_page(datasette, request):
@@ -201,40 +222,67 @@ async def cluster_page(datasette, request):
     return await pages.render("ledger_cluster.html", cluster=cluster, members=members)
 
 
+# The best :limit matches first (rowids only), then their rows and highlights: joining and
+# highlighting every match before the limit costs as much as the matches number.
+SEARCH_CLAIMS = """with hits as (
+    select rowid, rank from (select rowid, rank from claims_fts where claims_fts match escape_fts(:q)
+                             order by rowid desc limit :window)
+    order by rank limit :limit)
+  select claims.id, claims.article_id, claims.speaker_id, claims.kind,
+    claims.cue_text, claims.outlet, claims.date, claims.speaker, articles.title as article_title,
+    highlight(claims_fts, 0, :open, :close) as content_hl,
+    highlight(claims_fts, 1, :open, :close) as speaker_hl
+  from hits cross join claims_fts on claims_fts.rowid = hits.rowid
+  join claims on claims.rowid = hits.rowid join articles on articles.id = claims.article_id
+  where claims_fts match escape_fts(:q) order by hits.rank"""
+SEARCH_ARTICLES = """with hits as (
+    select rowid, rank from (select rowid, rank from articles_fts where articles_fts match escape_fts(:q)
+                             order by rowid desc limit :window)
+    order by rank limit :limit)
+  select articles.id, articles.outlet, articles.date, articles.claim_count,
+    highlight(articles_fts, 0, :open, :close) as title_hl
+  from hits cross join articles_fts on articles_fts.rowid = hits.rowid
+  join articles on articles.rowid = hits.rowid
+  where articles_fts match escape_fts(:q) order by hits.rank"""
+# Whether more claims match than were ranked: counted no further than that, so it stays cheap.
+SEARCH_WINDOW = """select count(*) from (select 1 from claims_fts where claims_fts match escape_fts(:q)
+  limit :window + 1)"""
+
+
 async def search_page(datasette, request):
     db, pages, _ = await _open(datasette, request)
     q = (request.args.get("q") or "").strip()
-    claims, articles = [], []
+    claims, articles, windowed = [], [], False
     if q:
-        marks = {"open": OPEN, "close": CLOSE, "q": q, "limit": SEARCH_LIMIT}
-        claims = await rows(db, """select claims.id, claims.article_id, claims.speaker_id, claims.kind,
-              claims.cue_text, claims.outlet, claims.date, claims.speaker, articles.title as article_title,
-              highlight(claims_fts, 0, :open, :close) as content_hl,
-              highlight(claims_fts, 1, :open, :close) as speaker_hl
-            from claims_fts join claims on claims.rowid = claims_fts.rowid
-            join articles on articles.id = claims.article_id
-            where claims_fts match escape_fts(:q) order by rank limit :limit""", marks)
-        articles = await rows(db, """select articles.id, articles.outlet, articles.date, articles.claim_count,
-              highlight(articles_fts, 0, :open, :close) as title_hl
-            from articles_fts join articles on articles.rowid = articles_fts.rowid
-            where articles_fts match escape_fts(:q) order by rank limit :limit""", marks)
+        marks = {"open": OPEN, "close": CLOSE, "q": q, "limit": SEARCH_LIMIT, "window": RANK_WINDOW}
+        claims, articles, matched = await asyncio.gather(
+            rows(db, SEARCH_CLAIMS, marks), rows(db, SEARCH_ARTICLES, marks), db.execute(SEARCH_WINDOW, marks))
+        windowed = matched.single_value() > RANK_WINDOW
         for row in claims:
             row["content_html"] = marked_html(row.pop("content_hl"))
             row["speaker_html"] = marked_html(row.pop("speaker_hl"))
         for row in articles:
             row["title_html"] = marked_html(row.pop("title_hl"))
     return await pages.render("ledger_search.html", q=q, claims=claims, articles=articles,
-                              limit=SEARCH_LIMIT, table_search=f"{datasette.urls.table(db.name, 'claims')}")
+                              limit=SEARCH_LIMIT, windowed=windowed, window=RANK_WINDOW, table_search=f"{datasette.urls.table(db.name, 'claims')}")
 
 
 async def home(datasette, name: str) -> dict:
     """What the home page shows of one ledger: counts, latest articles, most quoted speakers."""
     db = datasette.get_database(name)
     base = datasette.urls.database(name)
-    counts = {t: (await db.execute(f"select count(*) from [{t}]")).single_value()
+    # an immutable ledger's counts were taken once when it was opened (make_datasette)
+    known = db.cached_table_counts if not db.is_mutable else None
+    counts = {t: known[t] if known and known.get(t) is not None
+              else (await db.execute(f"select count(*) from [{t}]")).single_value()
               for t in ("articles", "claims", "speakers", "claim_clusters")}
-    articles = await rows(db, "select id, title, substr(text, 1, 200) as lead, outlet, date, claim_count from articles "
-                              "order by date is null, date desc, id limit :n", {"n": HOME_LIST})
+    # the latest dated articles, then undated ones: two queries, each able to walk the date index
+    # (one ordered by `date is null` first sorts every article, reading its text)
+    lead = "select id, title, substr(text, 1, 200) as lead, outlet, date, claim_count from articles"
+    articles = await rows(db, f"{lead} where date is not null order by date desc, id limit :n", {"n": HOME_LIST})
+    if len(articles) < HOME_LIST:
+        articles += await rows(db, f"{lead} where date is null order by id limit :n",
+                               {"n": HOME_LIST - len(articles)})
     speakers = await rows(db, "select id, name, claim_count, article_count from speakers "
                               "order by claim_count desc, name limit :n", {"n": HOME_LIST})
     for a in articles:

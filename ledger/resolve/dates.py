@@ -380,6 +380,12 @@ def _resolve_cached(kind: str, expr: str, article_date: str | None) -> tuple[str
         return None, None  # a form the grammar let through but arithmetic cannot place: say nothing
 
 
+@lru_cache(maxsize=64)
+def _sentence_dates(text: str, start: int, end: int, article_date: str | None) -> tuple[DateMention, ...]:
+    # the claims of one sentence share its dates: scanned once (a string's hash is computed once)
+    return tuple(find_dates(text, start, end, article_date))
+
+
 def _fragments(content: Span | list[Span]) -> list[Span]:
     if not content:
         return []
@@ -406,7 +412,7 @@ def utterance_date(text: str, sentence: Span, content: Span | list[Span], cue: S
     blocked = frags + ([speaker] if speaker else [])
     anchor = cue or speaker or ((min(f[0] for f in frags), max(f[1] for f in frags)) if frags else None)
     best: tuple[int, int, DateMention] | None = None
-    for m in find_dates(text, sentence[0], sentence[1], article_date):
+    for m in _sentence_dates(text, sentence[0], sentence[1], article_date):
         span = (m.start, m.end)
         if any(_overlaps(span, b) for b in blocked):
             continue

@@ -15,6 +15,7 @@ from ..models import Article, Claim
 from ..read import ReadError
 from .db import LedgerError
 from .ingest import IngestResult, Status, article_status, refresh_speakers, row_status, write_prepared
+from .fts import catch_up, defer_fts
 from .prepare import Failed, Prepared, Unchanged, prepare
 from .runs import RunStats, finish_run, start_run
 
@@ -27,16 +28,19 @@ GROUP_SECONDS = 2.0
 
 
 class Group:
-    """The open transaction of a batch: articles written under savepoints, committed together."""
+    """The open transaction of a batch: articles written under savepoints, committed together,
+    with their full-text index entries added in one go before the commit (store/fts.py)."""
 
-    def __init__(self, db: sqlite_utils.Database):
-        self.db, self.size, self.started, self.touched = db, 0, 0.0, set()
+    def __init__(self, db: sqlite_utils.Database, on_commit: Callable[[], None] = lambda: None):
+        self.on_commit = on_commit  # bookkeeping that must land with the articles it counts
+        self.db, self.started, self.touched, self.written, self.deferred = db, 0.0, set(), [], []
 
     def write(self, prepared: Prepared, status: Status) -> None:
         conn = self.db.conn
         if not conn.in_transaction:
             conn.execute("BEGIN")
             self.started = time.monotonic()
+            self.deferred = defer_fts(conn)
         conn.execute("SAVEPOINT article")
         try:
             touched = write_prepared(self.db, prepared, status)
@@ -47,15 +51,18 @@ class Group:
             raise
         conn.execute("RELEASE article")
         self.touched |= touched
-        self.size += 1
-        if self.size >= GROUP_ARTICLES or time.monotonic() - self.started >= GROUP_SECONDS:
-            self.commit()
+        self.written.append(prepared.article["id"])
+
+    def due(self) -> bool:
+        return len(self.written) >= GROUP_ARTICLES or time.monotonic() - self.started >= GROUP_SECONDS
 
     def commit(self) -> None:
         if self.db.conn.in_transaction:
             refresh_speakers(self.db, self.touched)
+            catch_up(self.db.conn, self.deferred, self.written)
+            self.on_commit()
             self.db.conn.execute("COMMIT")
-        self.size, self.touched = 0, set()
+        self.touched, self.written, self.deferred = set(), [], []
 
 
 def ingest_batch(db: sqlite_utils.Database, items: Iterable[Article | ReadError | Prepared | Unchanged | Failed],
@@ -74,7 +81,8 @@ def ingest_batch(db: sqlite_utils.Database, items: Iterable[Article | ReadError 
         on_error(line)
 
     finished = False
-    group = Group(db)
+    # the run's row counts what each commit wrote, so a killed run still says what it left
+    group = Group(db, on_commit=lambda: finish_run(db, run_id, stats, finished=False))
     try:
         for item in items:
             stats.read += 1
@@ -110,6 +118,8 @@ def ingest_batch(db: sqlite_utils.Database, items: Iterable[Article | ReadError 
                 prepared = item if ready else prepare(item, claims, extractor)
                 group.write(prepared, status)
                 stats.add(IngestResult(id, status, len(prepared.claims)))
+                if group.due():
+                    group.commit()
             except (LedgerError, ValidationError, sqlite3.Error, ValueError) as e:
                 fail(f"{where}: not stored: {_one_line(e)}")
         finished = True

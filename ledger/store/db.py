@@ -6,7 +6,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .schema import FTS_TOKENIZE, TABLES, VIEWS
+from .migrations import apply_shape, migrate
+from .schema import TABLES, VIEWS
 
 
 class LedgerError(Exception):
@@ -14,40 +15,39 @@ class LedgerError(Exception):
 
 
 def ensure_db(db: sqlite_utils.Database) -> sqlite_utils.Database:
-    """Create tables, foreign keys, indexes and FTS; safe to run on every open.
+    """Bring the ledger to the current shape through its migrations (store/migrations.py),
+    each recorded in `_sqlite_migrations`; safe to run on every open (nothing pending,
+    nothing written).
 
     New model fields become new columns on an existing ledger, so a schema change never
     needs the ledger rebuilt.
     """
-    # Enforced per connection; a claim must point at a stored article and speaker.
     if not db.conn.in_transaction:
+        # Enforced per connection; a claim must point at a stored article and speaker.
         db.execute("PRAGMA foreign_keys = ON")
-    with db.atomic():
-        for name, spec in TABLES.items():  # dict order puts referenced tables first
-            table = db.table(name)
-            columns = {c.name: c.type for c in spec.columns.values()}
-            if not table.exists():
-                table.create(columns, pk=spec.pk, foreign_keys=spec.foreign_keys,
-                             not_null=spec.not_null, column_order=list(columns))
-            else:
-                have = {c.name for c in table.columns}
-                for col, col_type in columns.items():
-                    if col not in have:
-                        table.add_column(col, col_type)
-            for index in spec.indexes:
-                table.create_index(index, if_not_exists=True)
-        for name, spec in TABLES.items():
-            if spec.fts:
-                # replace=True is a no-op when the index already matches, and rebuilds it
-                # (triggers included) when the FTS columns change.
-                db.table(name).enable_fts(spec.fts, create_triggers=True, tokenize=FTS_TOKENIZE,
-                                          replace=True)
-        for name, sql in VIEWS.items():
-            if name in db.table_names():
-                db[name].drop()  # ledgers before 0.3 kept speaker_aliases as a table
-            db.create_view(name, sql, replace=True)
-        db.index_foreign_keys()
+        use_wal(db)
+    migrate(db)
+    if not up_to_date(db):
+        apply_shape(db)  # tables or columns dropped by hand since the migrations ran: put back
     return db
+
+
+def use_wal(db: sqlite_utils.Database) -> None:
+    """Write-ahead logging: readers (Datasette) never block the writer (ingest) nor wait for
+    it, and see only committed transactions. WAL is a property of the file, so set once it
+    holds for every later connection; synchronous is per connection."""
+    if db.memory:
+        return
+    try:
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    except sqlite3.OperationalError:  # another connection holds it: stays as it is for now
+        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode == "wal":
+        # NORMAL in WAL mode syncs at checkpoints, not at each commit. A commit is in the WAL
+        # file (the OS's page cache) once COMMIT returns, so a killed process loses nothing
+        # committed; only an OS crash or power cut can lose the last commits, and never
+        # leaves a torn ledger. In rollback-journal mode NORMAL is weaker: left at FULL there.
+        db.execute("PRAGMA synchronous = NORMAL")
 
 
 def up_to_date(db: sqlite_utils.Database) -> bool:
@@ -58,21 +58,27 @@ def up_to_date(db: sqlite_utils.Database) -> bool:
     return all({c.name for c in db.table(name).columns} >= set(spec.columns) for name, spec in TABLES.items())
 
 
-def open_ledger(path: str | Path, *, create: bool = False) -> sqlite_utils.Database:
-    """A Database for `path`; raises LedgerError (one line) when it is missing or not a ledger."""
+def open_ledger(path: str | Path, *, create: bool = False, read_only: bool = False) -> sqlite_utils.Database:
+    """A Database for `path`; raises LedgerError (one line) when it is missing or not a ledger.
+
+    Opened for writing, a ledger from an older version is migrated in place. `read_only`
+    opens it with mode=ro, as Datasette does: never migrated, never written.
+    """
     path = Path(path)
     if path.is_dir():
         raise LedgerError(f"{path}: is a folder, expected a SQLite database file")
-    if not create and not path.exists():
+    if (read_only or not create) and not path.exists():
         raise LedgerError(f"{path}: no such database (create it with `ledger ingest {path} PATHS`)")
     try:
-        db = sqlite_utils.Database(path)
-        if create:
-            ensure_db(db)
-        elif not db.table("claims").exists():
+        if read_only:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            db = sqlite_utils.Database(conn)
+        else:
+            db = sqlite_utils.Database(path)
+        if not create and not db.table("claims").exists():
             raise LedgerError(f"{path}: not a ledger database (no claims table)")
-        elif not up_to_date(db):
-            ensure_db(db)  # a ledger from an older version gains the tables and columns it lacks
+        if not read_only:
+            ensure_db(db)  # an older ledger is migrated; an up-to-date one is not written to
     except sqlite3.DatabaseError as e:
         raise LedgerError(f"{path}: {e}") from None
     return db

@@ -152,25 +152,27 @@ def _speaker_ids(db: sqlite_utils.Database, article_id: str) -> set[str]:
 
 def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[str]) -> None:
     """Recompute aliases, roles and counts from the rows that back them; drop speakers no
-    claim points at any more. Ordered by first appearance, so merged lists stay stable."""
-    for sid in speaker_ids:
-        claims, articles = db.execute(
-            "select count(*), count(distinct article_id) from claims where speaker_id = ?", [sid]).fetchone()
-        if claims == 0:
-            db.execute("delete from speakers where id = ?", [sid])
-            continue
-        aliases = _first_seen(db, "aliases", sid)
-        roles = _first_seen(db, "roles", sid)
-        db.execute(
-            "update speakers set aliases = ?, roles = ?, claim_count = ?, article_count = ? where id = ?",
-            [json.dumps(aliases, ensure_ascii=False), json.dumps(roles, ensure_ascii=False),
-             claims, articles, sid])
+    claim points at any more. Ordered by first appearance, so merged lists stay stable.
+    One query per column for all the speakers a group of articles touched, not one per speaker."""
+    ids = json.dumps(sorted(speaker_ids))
+    counts = {sid: (claims, articles) for sid, claims, articles in db.execute(
+        "select speaker_id, count(*), count(distinct article_id) from claims "
+        "where speaker_id in (select value from json_each(?)) group by speaker_id", [ids])}
+    aliases, roles = _first_seen(db, "aliases", ids), _first_seen(db, "roles", ids)
+    gone = [[sid] for sid in json.loads(ids) if sid not in counts]
+    db.conn.executemany("delete from speakers where id = ?", gone)
+    db.conn.executemany(
+        "update speakers set aliases = ?, roles = ?, claim_count = ?, article_count = ? where id = ?",
+        [[json.dumps(aliases.get(sid, []), ensure_ascii=False), json.dumps(roles.get(sid, []), ensure_ascii=False),
+          claims, articles, sid] for sid, (claims, articles) in counts.items()])
 
 
-def _first_seen(db: sqlite_utils.Database, column: str, speaker_id: str) -> list[str]:
+def _first_seen(db: sqlite_utils.Database, column: str, ids: str) -> dict[str, list[str]]:
     # articles by date (undated last), then as stored: the order a reader would meet them
-    rows = db.execute(
-        f"select j.value from article_speakers s join json_each(s.{column}) j "
-        f"join articles a on a.id = s.article_id where s.speaker_id = ? "
-        f"order by coalesce(a.date, '9999'), s.rowid, j.key", [speaker_id])
-    return list(dict.fromkeys(r[0] for r in rows))
+    seen: dict[str, dict[str, None]] = {}
+    for sid, value in db.execute(
+            f"select s.speaker_id, j.value from article_speakers s join json_each(s.{column}) j "
+            f"join articles a on a.id = s.article_id where s.speaker_id in (select value from json_each(?)) "
+            f"order by s.speaker_id, coalesce(a.date, '9999'), s.rowid, j.key", [ids]):
+        seen.setdefault(sid, {})[value] = None
+    return {sid: list(values) for sid, values in seen.items()}

@@ -117,7 +117,9 @@ TABLES: dict[str, TableSpec] = {
         ),
         pk="id",
         fts=["title"],
-        indexes=[["date"], ["outlet"], ["sha256"]],
+        # id, date, outlet: joins that need an article's date and outlet read them from this
+        # index, never from the row with its long text
+        indexes=[["date"], ["outlet"], ["sha256"], ["id", "date", "outlet"]],
         description="One row per article read, with its full text: every claim offset indexes into it.",
     ),
     "speakers": TableSpec(
@@ -153,8 +155,14 @@ TABLES: dict[str, TableSpec] = {
         pk="id",
         foreign_keys=[("article_id", "articles", "id"), ("speaker_id", "speakers", "id")],
         fts=["content_text", "speaker", "cue_text"],
-        indexes=[["speaker"], ["kind"], ["cue_lemma"], ["stance"], ["date"], ["utterance_date"], ["outlet"],
-                 ["article_id", "content_start"], ["article_id", "speaker_key"]],
+        # cue_lemma and outlet are searched through the compound indexes that start with them
+        indexes=[["speaker"], ["kind"], ["stance"], ["date"], ["utterance_date"],
+                 ["article_id", "content_start"], ["article_id", "speaker_key"],
+                 # for the published pages at a million claims (benchmarks/datasette_latency.py):
+                 # a speaker's latest claims and outlets, and the table page's facets counted
+                 # from one narrow index rather than the wide rows
+                 ["speaker_id", "date", "outlet", "article_id"], ["cue_lemma", "date"],
+                 ["outlet", "date", "kind", "speaker", "stance", "cue_lemma"]],
         description="Who said what: one row per attributed claim, with character offsets into its article.",
     ),
     "speaker_corrections": TableSpec(

@@ -19,6 +19,28 @@ PLUGIN = "ledger"
 JSON_LIST_COLUMNS = {("speakers", "aliases"), ("speakers", "roles")}
 
 
+# Methods a published ledger answers; anything else would be a write. Datasette 0.65 has no
+# write route here, but answers a POST to a table or a read-only canned query with a 500.
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Refuse every other method (405) on a Datasette made by `ledger serve`/make_datasette;
+    a Datasette someone else configures (with their own write plugins, say) is left alone."""
+    def wrap(app):
+        async def read_only(scope, receive, send):
+            if (scope["type"] == "http" and scope["method"] not in READ_METHODS
+                    and getattr(datasette, "ledger_read_only", False)):
+                await send({"type": "http.response.start", "status": 405,
+                            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD")]})
+                await send({"type": "http.response.body", "body": b"This ledger is published read-only."})
+                return
+            await app(scope, receive, send)
+        return read_only
+    return wrap
+
+
 @hookimpl
 def register_routes():
     from .. import pages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .lexicon import Cue, Lexicon
+from .sentences import is_blank
 from .speakers import NP, loose_subject, np_after, speaker_before_cue, split_role
 from .tokens import SENT_END, Toks
 from .spans import (
@@ -252,8 +253,8 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     nxt = t.low[k] if k < b else ""
     if nxt == "that":
         kind = "clause"
-    elif nxt in (":", ",") and k + 1 < b and t.is_open_quote(k + 1):
-        k += 1
+    elif nxt in (":", ",") and (q := _past_blanks(t, k + 1, b)) < b and t.is_open_quote(q):
+        k = q  # `said,  “…”`: a doubled space (a token of its own) may stand before the quote
         kind = "quote"
     elif k < b and t.is_open_quote(k):
         kind = "quote"
@@ -352,3 +353,10 @@ def _starts_clause(t: Toks, lex: Lexicon, k: int) -> bool:
     if t.qid[k] >= 0 or t.is_punct(k) or w in lex.g["clause_blockers"]:
         return False
     return True
+
+
+def _past_blanks(t: Toks, i: int, b: int) -> int:
+    """The first token from i on that is not blank (spaces or invisible marks on one line)."""
+    while i < b and is_blank(t.txt[i]) and "\n" not in t.txt[i]:
+        i += 1
+    return i

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
@@ -64,12 +65,20 @@ class _MemoRegex(dict):
         return type(self), (self.fn, self.size)
 
 
-def _memoize_affixes(tokenizer) -> None:
-    """Swap the tokenizer's regex functions for memoised ones (same results, see _MemoRegex)."""
-    for attr in ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match"):
-        fn = getattr(tokenizer, attr)
+AFFIX_FUNCTIONS = ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")
+
+
+def _tokenizer(nlp: Language) -> Tokenizer:
+    """The pipeline's tokenizer with our infixes and memoised regex functions (same results,
+    see _MemoRegex), built in one go: setting each function on the existing tokenizer reloads
+    all of its ~8,000 special cases every time (half a second at start-up)."""
+    old = nlp.tokenizer
+    functions = {attr: getattr(old, attr) for attr in AFFIX_FUNCTIONS}
+    functions["infix_finditer"] = compile_infix_regex(list(nlp.Defaults.infixes) + EXTRA_INFIXES).finditer
+    for attr, fn in functions.items():
         if hasattr(getattr(fn, "__self__", None), "pattern"):  # a compiled regex's bound method
-            setattr(tokenizer, attr, _MemoRegex(fn).__getitem__)
+            functions[attr] = _MemoRegex(fn).__getitem__
+    return Tokenizer(nlp.vocab, rules=old.rules, faster_heuristics=old.faster_heuristics, **functions)
 
 
 @lru_cache(maxsize=4)
@@ -83,9 +92,11 @@ def load_pipeline(model: str | None = None) -> Language:
                 "path to it, or leave out --model to use the built-in rules") from None
     else:
         nlp = spacy.blank("en")
-    infixes = list(nlp.Defaults.infixes) + EXTRA_INFIXES
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    _memoize_affixes(nlp.tokenizer)
+        # Our rules read token text and offsets only (extract/tokens.py), never a lexeme's
+        # shape, norm, affixes or flags; computing those for every new word was a fifth of
+        # the tokenizer's first pass over new text. A trained base keeps them: its models use them.
+        nlp.vocab.lex_attr_getters = {}
+    nlp.tokenizer = _tokenizer(nlp)
     has_parser = "parser" in nlp.pipe_names or "senter" in nlp.pipe_names
     for name in COMPONENTS:
         config = {"set_sent_starts": not has_parser} if name == "ledger_sentences" else {}
@@ -94,8 +105,19 @@ def load_pipeline(model: str | None = None) -> Language:
 
 
 def extract_claims(article: Article, nlp: Language | None = None) -> list[Claim]:
+    from .sentences import CHUNK_CHARS, shift_claim, text_chunks
+
     nlp = nlp or load_pipeline()
-    return doc_to_claims(process(nlp, article.text), article)
+    size = min(CHUNK_CHARS, nlp.max_length)
+    if len(article.text) <= size:
+        return doc_to_claims(process(nlp, article.text), article)
+    # A text past spaCy's limit, or long enough for the rules' quadratic parts to tell, is
+    # extracted piece by piece (cut at line breaks); offsets are shifted back into the whole.
+    claims = []
+    for start, end in text_chunks(article.text, size):
+        piece = article.model_copy(update={"text": article.text[start:end]})
+        claims += [shift_claim(c, start) for c in doc_to_claims(process(nlp, piece.text), piece)]
+    return claims
 
 
 def _plain_spaces(text: str) -> str:
@@ -107,9 +129,19 @@ def _plain_spaces(text: str) -> str:
 
 def process(nlp: Language, text: str) -> Doc:
     """nlp(text), handing the string to our components so they need not rebuild it."""
-    # no-break and thin spaces tokenise as spaces (as one character each, so every offset
-    # stays the same); our components read the original text through TEXT_KEY
-    doc = nlp.make_doc(_plain_spaces(text))
+    from .sentences import invisible_as_spaces, run_cuts
+
+    # no-break and thin spaces, and invisible marks between words, tokenise as spaces (as one
+    # character each, so every offset stays the same); our components read the original text
+    # through TEXT_KEY
+    plain = invisible_as_spaces(_plain_spaces(text))
+    cuts = run_cuts(plain)
+    if cuts:  # very long runs without spaces: tokenised piece by piece (see RUN_CHARS)
+        bounds = [0, *cuts, len(plain)]
+        doc = Doc.from_docs([nlp.make_doc(plain[a:b]) for a, b in zip(bounds, bounds[1:])],
+                            ensure_whitespace=False)
+    else:
+        doc = nlp.make_doc(plain)
     doc.user_data[TEXT_KEY] = text
     for _, proc in nlp.pipeline:
         doc = proc(doc)

@@ -2,10 +2,11 @@
 `Attribution` every rule returns."""
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .lexicon import Cue, Lexicon
+from .sentences import is_blank
 from .speakers import NP
 from .tokens import SENT_END, Toks
 
@@ -140,7 +141,13 @@ def _after_comma(t: Toks, i: int) -> bool:
 
 
 def _is_tail_left(t: Toks, i: int) -> bool:
-    """Token i closes the content of a trailing attribution: a comma, or a closing quotation."""
+    """Token i closes the content of a trailing attribution: a comma, or a closing quotation;
+    also a stray closing mark after a comma (`…arrival,” Smith said`: its opening mark was
+    lost) and a doubled space (a token of its own) after any of these."""
+    if i > 0 and is_blank(t.txt[i]) and "\n" not in t.txt[i]:
+        i -= 1
+    if i > 0 and t.qid[i] < 0 and t.is_quote_mark(i) and t.txt[i - 1] == "," and t.qid[i - 1] < 0:
+        return True
     return (t.txt[i] == "," and t.qid[i] < 0) or t.is_close_quote(i)
 
 
@@ -157,12 +164,18 @@ def _before_marks(text: str, end: int, marks: str = "\"”'»") -> str:
 
 
 def _all_quoted(t: Toks, frags) -> bool:
-    spans = set(t.quotes)
-    return all(f in spans or _within_quote(t, f) for f in frags)
+    return all(_within_quote(t, f) for f in frags)
 
 
 def _within_quote(t: Toks, f) -> bool:
-    return any(qs <= f[0] and f[1] <= qe for qs, qe in t.quotes)
+    # quotations are sorted and disjoint: only the last one starting at or before f can hold
+    # it (a scan of them all made a long article's extraction quadratic)
+    q = bisect_right(t.quotes, f[0], key=_first) - 1
+    return q >= 0 and f[1] <= t.quotes[q][1]
+
+
+def _first(pair: tuple[int, int]) -> int:
+    return pair[0]
 
 
 def _quote_after(t: Toks, b: int) -> tuple[tuple[int, int], int] | None:

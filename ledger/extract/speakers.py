@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import Lexicon
+from .sentences import is_blank
 from .tokens import Toks
 
 MAX_NP = 12
@@ -84,7 +85,8 @@ def skip_adverbs(t: Toks, i: int, lo: int, lex: Lexicon) -> int:
     repeatedly said", "famously responded")."""
     while i - 1 >= lo:
         w = t.low[i - 1]
-        if w in lex.g["skip_before_cue"] or (len(w) > 4 and w.endswith("ly") and w.isalpha() and not t.is_title(i - 1)):
+        if w in lex.g["skip_before_cue"] or (len(w) > 4 and w.endswith("ly") and w.isalpha() and not t.is_title(i - 1)) \
+                or (is_blank(w) and "\n" not in w):  # "Cohen  said": a doubled space
             i -= 1
         else:
             break
@@ -151,6 +153,8 @@ def np_after(t: Toks, start: int, hi: int, lex: Lexicon) -> NP | None:
     """The noun phrase that starts at token `start`: `said Sen. John Smith`, `according to
     State Department spokesperson Mathew Miller`, `told Blinken`; with a trained base, a named
     entity starting there (after a determiner) widens it."""
+    while start < hi and is_blank(t.txt[start]) and "\n" not in t.txt[start]:
+        start += 1  # "said  Yossi Cohen": a doubled space is no part of the name
     np = _np_after_rules(t, start, hi, lex)
     if start >= hi or (np is not None and np.pronoun):
         return np
@@ -237,12 +241,15 @@ def loose_subject(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
     while j - 1 >= lo and end - (j - 1) <= MAX_SUBJECT:
         k = j - 1
         if t.qid[k] >= 0 or t.txt[k] in (",", ";", ":", "(", ")") or t.txt[k] in DASHES \
-                or t.low[k] in lex.g["subject_stops"] or t.txt[k] in (".", "!", "?"):
+                or t.low[k] in lex.g["subject_stops"] or t.txt[k] in (".", "!", "?") \
+                or t.is_quote_mark(k):  # a stray mark (`…arrival,” Smith said`) is no one's name
             break
         j = k
     else:
         if j - 1 >= lo:
             return None  # ran out of room: too long to be a subject
+    while j < end and is_blank(t.txt[j]):
+        j += 1  # a doubled space before the subject is a token of its own
     if j >= end or t.low[j] in lex.g["clause_blockers"] or t.low[j] in lex.g["not_speakers"] \
             or (t.low[j].endswith("ing") and t.low[j] in lex.cues):
         return None  # "…, saying his campaign does not want": a participle's clause, no subject

@@ -15,6 +15,9 @@ SUFFIXES = (".txt", ".json", ".jsonl")
 MANIFEST = "manifest.json"
 # Claim shards (ledger extract-shards) are JSONL too, but hold extracted rows, not articles.
 SHARD_SUFFIX = ".claims.jsonl"
+# Twice spaCy's default limit and sixty times the longest PolNeAR article: a longer "article"
+# is a dump or a mistake, and extracting it would take minutes (about 100,000 characters/s).
+MAX_TEXT_CHARS = 2_000_000
 
 
 def article_files(folder: Path) -> list[Path]:
@@ -39,12 +42,14 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | ReadError]:
 
 
 def read_path(path: Path) -> Iterator[Article | ReadError]:
+    suffix = path.suffix.lower()
     try:
-        text = _decode(path)
+        # a .txt file is one article: one too big to be one (a character is at most 4 bytes)
+        # is refused unread, so that a stray multi-gigabyte file cannot exhaust memory
+        text = _decode(path, max_bytes=4 * MAX_TEXT_CHARS if suffix == ".txt" else None)
     except ReadError as e:
         yield e
         return
-    suffix = path.suffix.lower()
     if suffix == ".jsonl":
         yield from _read_jsonl(path, text)
     elif suffix == ".json":
@@ -53,8 +58,11 @@ def read_path(path: Path) -> Iterator[Article | ReadError]:
         yield _read_txt(path, text)
 
 
-def _decode(path: Path) -> str:
+def _decode(path: Path, max_bytes: int | None = None) -> str:
     try:
+        if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
+            raise ReadError(path, f"file is {size:,} bytes, longer than the {MAX_TEXT_CHARS:,} characters "
+                                  "an article may have")
         data = path.read_bytes()
     except OSError as e:
         raise ReadError(path, f"cannot read: {e.strerror or e}") from None
@@ -82,6 +90,8 @@ def _manifest_entry(path: Path) -> dict:
 
 
 def _read_txt(path: Path, text: str) -> Article | ReadError:
+    if len(text) > MAX_TEXT_CHARS:  # before reading metadata from every line of it
+        return ReadError(path, _too_long(text))
     meta = parse_txt_metadata(text)
     for key, value in _manifest_entry(path).items():
         if key in ("title", "date", "outlet", "url"):
@@ -125,6 +135,8 @@ def _article(path: Path, line: int | None, doc, where: str | None = None) -> Art
         return ReadError(path, f"{prefix}'text' is not a string", line)
     if not doc["text"].strip():
         return ReadError(path, f"{prefix}'text' is empty", line)
+    if len(doc["text"]) > MAX_TEXT_CHARS:
+        return ReadError(path, f"{prefix}{_too_long(doc['text'])}", line)
     try:
         return Article(
             id=str(doc["id"]),
@@ -139,6 +151,10 @@ def _article(path: Path, line: int | None, doc, where: str | None = None) -> Art
     except ValidationError as e:
         first = e.errors()[0]
         return ReadError(path, f"{prefix}{'.'.join(map(str, first['loc']))}: {first['msg']}", line)
+
+
+def _too_long(text: str) -> str:
+    return f"text is {len(text):,} characters, more than the {MAX_TEXT_CHARS:,} an article may have"
 
 
 def _opt_str(value) -> str | None:

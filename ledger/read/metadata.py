@@ -35,7 +35,7 @@ def is_metadata_line(line: str) -> bool:
 
 def is_headline(line: str) -> bool:
     line = line.strip()
-    return 0 < len(line) <= HEADLINE_MAX and line[-1] not in ".!?\"”'’:"
+    return 0 < len(line) <= HEADLINE_MAX and line[-1] not in ".!?\"”'’:»“›"
 
 
 def normalise_date(value) -> str | None:

@@ -2,6 +2,7 @@
 in an article with its role (when a claim was made, inside a claim's words, elsewhere)."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import date
 
 from ..models import Article, Claim, DateMention, Span
@@ -41,15 +42,30 @@ def date_claim(claim: Claim, text: str, article_date: str | None) -> Claim:
 def article_dates(article: Article, claims: list[Claim]) -> list[DateMention]:
     uttered = {(c.utterance_date_mention.start, c.utterance_date_mention.end): c.id
                for c in claims if c.utterance_date_mention}
+    holders = _Holders(claims)
     out = []
     for m in find_dates(article.text, article_date=article.date):
         claim_id, role = uttered.get((m.start, m.end)), "utterance"
         if claim_id is None:
             role = "article"
-            for c in claims:
-                if any(s <= m.start and m.end <= e for s, e in _parts(c.content)):
-                    claim_id, role = c.id, "content"
-                    break
+            k = holders.first(m.start, m.end)
+            if k is not None:
+                claim_id, role = claims[k].id, "content"
         out.append(DateMention(article_id=article.id, mention=Span(text=m.text, start=m.start, end=m.end),
                                value=m.value, granularity=m.granularity, claim_id=claim_id, role=role))
     return out
+
+
+class _Holders:
+    """The claims' content parts by start, to find the first claim (in list order) whose
+    content holds a date without testing every claim for every date (quadratic in a long text)."""
+
+    def __init__(self, claims: list[Claim]):
+        self.parts = sorted((s, e, k) for k, c in enumerate(claims) for s, e in _parts(c.content))
+        self.starts = [s for s, _, _ in self.parts]
+        self.longest = max((e - s for s, e, _ in self.parts), default=0)
+
+    def first(self, start: int, end: int) -> int | None:
+        # only a part starting at most `longest` before the date can hold it
+        lo, hi = bisect_left(self.starts, start - self.longest), bisect_right(self.starts, start)
+        return min((k for _, e, k in self.parts[lo:hi] if end <= e), default=None)

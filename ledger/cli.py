@@ -359,7 +359,8 @@ def export(db_path, fmt, group_by, speaker, article_id, search, output):
               help="Interface to listen on; 0.0.0.0 makes the ledger public on your network")
 @click.option("-p", "--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--immutable", is_flag=True,
-              help="Promise the file will not change while served (faster; for published copies)")
+              help="Promise the file will not change while served (faster: counts and facets kept; "
+                   "for published copies). Its write-ahead log is first checkpointed into the file")
 def serve(db_path, host, port, immutable):
     """Browse and query the ledger DB with Datasette (read-only)."""
     import asyncio
@@ -368,7 +369,7 @@ def serve(db_path, host, port, immutable):
 
     from .publish.config import make_datasette
     from .store import open_ledger
-    from .store.db import up_to_date
+    from .store.db import checkpoint, up_to_date
 
     try:  # a clear error for a missing or foreign file, before Datasette; read only: never migrated
         db = open_ledger(db_path, read_only=True)
@@ -379,6 +380,11 @@ def serve(db_path, host, port, immutable):
     if not current:
         click.echo(f"warning: {db_path} was written by an older ledger and is served as it is; "
                    f"`ledger link {db_path}` upgrades it", err=True)
+    if immutable:  # an immutable reader ignores the write-ahead log: empty it into the file first
+        try:
+            checkpoint(db_path)
+        except LedgerError as e:
+            raise click.ClickException(str(e))
     ds = make_datasette(db_path, immutable=immutable)
     asyncio.run(ds.invoke_startup())
     click.echo(f"Serving {db_path} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)

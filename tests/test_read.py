@@ -265,3 +265,19 @@ def test_order_is_stable(tmp_path):
         (tmp_path / name).write_text(f"Text of {name}.\n")
     assert [a.id for a in read(tmp_path)] == ["a", "b", "c"]
     assert [a.id for a in read(tmp_path)] == ["a", "b", "c"]
+
+
+def test_jsonl_is_read_line_by_line_and_a_bad_line_costs_only_itself(tmp_path):
+    p = tmp_path / "docs.jsonl"
+    good = [json.dumps({"id": f"d{i}", "text": f"Lopez said the port {i} was open."}) for i in range(3)]
+    bad = '{"id": "latin", "text": "caf\xe9"}'.encode("latin-1")
+    # a byte-order mark, CRLF line ends, a blank line and one line that is not UTF-8
+    data = b"\xef\xbb\xbf" + good[0].encode() + b"\r\n" + bad + b"\n\n" + good[1].encode() + b"\n" + good[2].encode()
+    p.write_bytes(data)
+    items = list(iter_articles([p]))
+    assert [a.id for a in items if not isinstance(a, ReadError)] == ["d0", "d1", "d2"]
+    [error] = [e for e in items if isinstance(e, ReadError)]
+    offset = data.index(b"\xe9")
+    assert str(error) == f"{p}:2: not UTF-8 text (byte 0xe9 at offset {offset})"
+    (tmp_path / "blank.jsonl").write_bytes(b"\n  \n")
+    assert [str(e) for e in iter_articles([tmp_path / "blank.jsonl"])] == [f"{tmp_path / 'blank.jsonl'}: empty file"]

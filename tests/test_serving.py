@@ -268,3 +268,35 @@ def test_only_the_ledgers_own_datasette_refuses_other_methods(ledger_path):
     theirs = asyncio.run(post(Datasette([str(ledger_path)])))
     assert ours.status_code == 405 and ours.headers["allow"] == "GET, HEAD"
     assert theirs.status_code != 405
+
+
+def test_immutable_serving_first_empties_the_write_ahead_log_into_the_file(ledger_path):
+    from ledger.store import LedgerError
+    from ledger.store.db import checkpoint
+
+    writer = sqlite3.connect(ledger_path)  # left open, so closing it cannot checkpoint for us
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    claim_id = writer.execute("select id from claims limit 1").fetchone()[0]
+    writer.execute("insert into reviews (claim_id, status, reviewed_at) values (?, 'confirmed', 'now')", [claim_id])
+    writer.commit()
+    wal = ledger_path.parent / "ledger.db-wal"
+    assert wal.stat().st_size > 0
+
+    def immutable_reviews():  # how Datasette's immutable mode reads the file: the log unread
+        con = sqlite3.connect(f"{ledger_path.resolve().as_uri()}?immutable=1", uri=True)
+        try:
+            return con.execute("select count(*) from reviews").fetchone()[0]
+        finally:
+            con.close()
+
+    assert immutable_reviews() == 0
+    checkpoint(ledger_path)
+    assert immutable_reviews() == 1 and wal.stat().st_size == 0
+    writer.execute("delete from reviews")
+    writer.commit()  # in the log, not yet in the file
+    writer.execute("begin immediate")  # and an ingest in the middle of a group
+    writer.execute("insert into reviews (claim_id, status, reviewed_at) values (?, 'wrong', 'now')", [claim_id])
+    with pytest.raises(LedgerError, match="is being written to"):
+        checkpoint(ledger_path)
+    writer.rollback()
+    writer.close()

@@ -43,6 +43,9 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | ReadError]:
 
 def read_path(path: Path) -> Iterator[Article | ReadError]:
     suffix = path.suffix.lower()
+    if suffix == ".jsonl":  # read line by line: an archive's JSONL is never held whole
+        yield from _read_jsonl(path)
+        return
     try:
         # a .txt file is one article: one too big to be one (a character is at most 4 bytes)
         # is refused unread, so that a stray multi-gigabyte file cannot exhaust memory
@@ -50,9 +53,7 @@ def read_path(path: Path) -> Iterator[Article | ReadError]:
     except ReadError as e:
         yield e
         return
-    if suffix == ".jsonl":
-        yield from _read_jsonl(path, text)
-    elif suffix == ".json":
+    if suffix == ".json":
         yield from _read_json(path, text)
     else:
         yield _read_txt(path, text)
@@ -112,16 +113,45 @@ def _read_json(path: Path, text: str) -> Iterator[Article | ReadError]:
         yield _article(path, None, doc, where=f"document {i + 1}" if len(docs) > 1 else None)
 
 
-def _read_jsonl(path: Path, text: str) -> Iterator[Article | ReadError]:
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+def _read_jsonl(path: Path) -> Iterator[Article | ReadError]:
+    """One document per line, read as the file is walked; a line that is not UTF-8 or not JSON
+    is reported with its number and costs only itself."""
+    try:
+        f = path.open("rb")
+    except OSError as e:
+        yield ReadError(path, f"cannot read: {e.strerror or e}")
+        return
+    with f:
         try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield ReadError(path, f"malformed JSON: {e.msg} (column {e.colno})", line=lineno)
-            continue
-        yield _article(path, lineno, doc)
+            if b"\x00" in f.read(8192):
+                yield ReadError(path, "binary file, not text")
+                return
+            f.seek(0)
+            offset, documents = 0, 0
+            for lineno, raw in enumerate(f, 1):
+                start, offset = offset, offset + len(raw)
+                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark
+                    raw, start = raw[3:], 3
+                if not raw.strip():
+                    continue
+                documents += 1
+                try:
+                    line = raw.decode("utf-8").rstrip("\r\n")  # so a column is counted on its own line
+                except UnicodeDecodeError as e:
+                    yield ReadError(path, f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {start + e.start})",
+                                    line=lineno)
+                    continue
+                try:
+                    doc = json.loads(line)
+                except json.JSONDecodeError as e:
+                    yield ReadError(path, f"malformed JSON: {e.msg} (column {e.colno})", line=lineno)
+                    continue
+                yield _article(path, lineno, doc)
+        except OSError as e:
+            yield ReadError(path, f"cannot read: {e.strerror or e}")
+            return
+    if not documents:
+        yield ReadError(path, "empty file")
 
 
 def _article(path: Path, line: int | None, doc, where: str | None = None) -> Article | ReadError:

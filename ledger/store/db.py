@@ -82,3 +82,21 @@ def open_ledger(path: str | Path, *, create: bool = False, read_only: bool = Fal
     except sqlite3.DatabaseError as e:
         raise LedgerError(f"{path}: {e}") from None
     return db
+
+
+def checkpoint(path: str | Path) -> None:
+    """Move what the write-ahead log holds into the file itself, so that a reader that ignores
+    the log (Datasette's immutable mode) sees every committed article. Content is not changed;
+    a ledger still being written to is refused (LedgerError)."""
+    wal = Path(f"{path}-wal")
+    if not wal.is_file() or wal.stat().st_size == 0:
+        return
+    conn = sqlite3.connect(path, timeout=2)  # waits that long for a writer to finish
+    try:
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    except sqlite3.Error as e:
+        raise LedgerError(f"{path}: {e}") from None
+    finally:
+        conn.close()
+    if busy:
+        raise LedgerError(f"{path}: is being written to; serve it without --immutable until the ingest ends")

@@ -1,2 +1,2 @@
 """ledger: a claims and source-attribution ledger for news articles."""
-__version__ = "0.3.0"
+__version__ = "0.4.0"

@@ -243,7 +243,7 @@ def text_for(seed: int, i: int) -> str:
     """Document i of a run: reproducible from (seed, i) alone."""
     text = document(RandomSource(doc_seed(seed, i)))
     if i % LONG_EVERY == LONG_EVERY - 1 and text.strip():
-        from ledger.extract.sentences import CHUNK_CHARS
+        from ledger.extract.pieces import CHUNK_CHARS
 
         text = (text + "\n\n") * (CHUNK_CHARS // (len(text) + 2) + 2)
     return text

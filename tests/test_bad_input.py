@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from ledger.cli import cli
 from ledger.extract import extract_claims, load_pipeline
-from ledger.extract.sentences import CHUNK_CHARS, shift_claim, text_chunks
+from ledger.extract.pieces import CHUNK_CHARS, shift_claim, text_chunks
 from ledger.models import Article, Claim, Span
 from ledger.read import ReadError, read_path
 from ledger.read.files import MAX_TEXT_CHARS

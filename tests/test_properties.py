@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.extract import extract_claims, load_pipeline
-from ledger.extract.sentences import CHUNK_CHARS, RUN_CHARS, invisible_as_spaces, is_blank, run_cuts
+from ledger.extract.pieces import CHUNK_CHARS, RUN_CHARS, invisible_as_spaces, is_blank, run_cuts
 from ledger.models import Article
 
 FUZZ_PATH = Path(__file__).resolve().parents[1] / "scripts" / "fuzz.py"

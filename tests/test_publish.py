@@ -195,3 +195,17 @@ def test_speaker_timeline_shows_the_latest_claims(ledger_path, monkeypatch):
     timeline = page.text.split('<ol class="timeline">')[1]
     assert timeline.count("/ledger/-/claim/") == 2
     assert "2024-04-15" in timeline  # the latest article (Fidan's) is in
+    # and the page says it shows only the latest, with a link to them all
+    assert "The latest 2 of 3 claims, by article date" in page.text
+    assert 'href="/ledger/claims?speaker_id=jeff-flake"' in page.text
+
+
+def test_search_says_when_it_ranked_only_the_latest_matches(ledger_path, monkeypatch):
+    from ledger.publish import pages
+
+    [full] = fetch(ledger_path, "/ledger/-/search?q=diplomacy")
+    assert "claims match: these are the best among" not in full.text
+    monkeypatch.setattr(pages, "RANK_WINDOW", 0)
+    [windowed] = fetch(ledger_path, "/ledger/-/search?q=diplomacy")
+    assert "More than 0 claims match: these are the best among the 0 stored last." in windowed.text
+    assert "/ledger/claims?_search=diplomacy" in windowed.text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .lexicon import Cue, Lexicon
-from .sentences import is_blank
+from .pieces import is_blank
 from .speakers import NP, loose_subject, np_after, speaker_before_cue, split_role
 from .tokens import SENT_END, Toks
 from .spans import (

@@ -12,6 +12,7 @@ from spacy.util import compile_infix_regex
 
 from .components import TEXT_KEY  # importing it registers the factories
 from .claims import doc_to_claims
+from .pieces import CHUNK_CHARS, invisible_as_spaces, run_cuts, shift_claim, text_chunks
 from ..models import Article, Claim
 
 COMPONENTS = ("ledger_quotes", "ledger_sentences", "ledger_cues", "ledger_attribution", "ledger_resolver")
@@ -105,8 +106,6 @@ def load_pipeline(model: str | None = None) -> Language:
 
 
 def extract_claims(article: Article, nlp: Language | None = None) -> list[Claim]:
-    from .sentences import CHUNK_CHARS, shift_claim, text_chunks
-
     nlp = nlp or load_pipeline()
     size = min(CHUNK_CHARS, nlp.max_length)
     if len(article.text) <= size:
@@ -129,8 +128,6 @@ def _plain_spaces(text: str) -> str:
 
 def process(nlp: Language, text: str) -> Doc:
     """nlp(text), handing the string to our components so they need not rebuild it."""
-    from .sentences import invisible_as_spaces, run_cuts
-
     # no-break and thin spaces, and invisible marks between words, tokenise as spaces (as one
     # character each, so every offset stays the same); our components read the original text
     # through TEXT_KEY

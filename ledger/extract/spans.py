@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .lexicon import Cue, Lexicon
-from .sentences import is_blank
+from .pieces import is_blank
 from .speakers import NP
 from .tokens import SENT_END, Toks
 

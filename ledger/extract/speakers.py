@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import Lexicon
-from .sentences import is_blank
+from .pieces import is_blank
 from .tokens import Toks
 
 MAX_NP = 12

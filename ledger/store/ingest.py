@@ -154,12 +154,13 @@ def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[str]) -> N
     """Recompute aliases, roles and counts from the rows that back them; drop speakers no
     claim points at any more. Ordered by first appearance, so merged lists stay stable.
     One query per column for all the speakers a group of articles touched, not one per speaker."""
-    ids = json.dumps(sorted(speaker_ids))
+    wanted = sorted(speaker_ids)
+    ids = json.dumps(wanted)
     counts = {sid: (claims, articles) for sid, claims, articles in db.execute(
         "select speaker_id, count(*), count(distinct article_id) from claims "
         "where speaker_id in (select value from json_each(?)) group by speaker_id", [ids])}
     aliases, roles = _first_seen(db, "aliases", ids), _first_seen(db, "roles", ids)
-    gone = [[sid] for sid in json.loads(ids) if sid not in counts]
+    gone = [[sid] for sid in wanted if sid not in counts]
     db.conn.executemany("delete from speakers where id = ?", gone)
     db.conn.executemany(
         "update speakers set aliases = ?, roles = ?, claim_count = ?, article_count = ? where id = ?",

@@ -43,7 +43,14 @@ def extract(paths, as_jsonl, model):
             click.echo(f"error: {item}", err=True)
             failed += 1
             continue
-        for claim in extract_claims(item, nlp):
+        try:
+            claims = extract_claims(item, nlp)
+        except Exception as e:  # noqa: BLE001  one article's bug must not stop the rest (as in ingest)
+            click.echo(f"error: {item.path or '<input>'}: article '{item.id}': extraction failed: "
+                       f"{type(e).__name__}: {' '.join(str(e).split())[:300]}", err=True)
+            failed += 1
+            continue
+        for claim in claims:
             if as_jsonl:
                 click.echo(claim.model_dump_json(exclude_none=False))
             else:

@@ -180,3 +180,18 @@ def test_ingest_seeds_with_the_real_extractor_and_db_option(tmp_path):
 def test_ingest_without_a_path_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "ledger.db")])
     assert result.exit_code == 2 and "at least one path" in result.output
+
+
+def test_extract_reports_a_failing_article_and_prints_the_rest(runner, articles, monkeypatch, fake_extract):
+    def flaky(article, nlp=None):
+        if article.id == "fidan":
+            raise IndexError("token index out of range\nsecond line")
+        return fake_extract(article)
+
+    monkeypatch.setattr(cli_module, "extract_claims", flaky)
+    result = runner.invoke(cli, ["extract", "--jsonl", str(articles)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {articles / 'fidan.txt'}: article 'fidan': extraction failed: "
+                             "IndexError: token index out of range second line\n")
+    printed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert printed and {c["article_id"] for c in printed} == {"flake"}

@@ -11,7 +11,7 @@ import click
 from . import __version__
 from .extract import ModelNotFound, extract_claims, load_pipeline
 from .models import EXTRACTOR_VERSION, json_schemas
-from .read import ReadError, iter_articles
+from .read import ReadError, iter_articles, one_line
 from .store import LedgerError
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -47,7 +47,7 @@ def extract(paths, as_jsonl, model):
             claims = extract_claims(item, nlp)
         except Exception as e:  # noqa: BLE001  one article's bug must not stop the rest (as in ingest)
             click.echo(f"error: {item.path or '<input>'}: article '{item.id}': extraction failed: "
-                       f"{type(e).__name__}: {' '.join(str(e).split())[:300]}", err=True)
+                       f"{type(e).__name__}: {one_line(e)}", err=True)
             failed += 1
             continue
         for claim in claims:

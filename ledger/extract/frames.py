@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .lexicon import Cue, Lexicon
-from .pieces import is_blank
+from .pieces import past_inline_blanks
 from .speakers import NP, loose_subject, np_after, speaker_before_cue, split_role
 from .tokens import SENT_END, Toks
 from .spans import (
@@ -253,7 +253,7 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     nxt = t.low[k] if k < b else ""
     if nxt == "that":
         kind = "clause"
-    elif nxt in (":", ",") and (q := _past_blanks(t, k + 1, b)) < b and t.is_open_quote(q):
+    elif nxt in (":", ",") and (q := past_inline_blanks(t.txt, k + 1, b)) < b and t.is_open_quote(q):
         k = q  # `said,  “…”`: a doubled space (a token of its own) may stand before the quote
         kind = "quote"
     elif k < b and t.is_open_quote(k):
@@ -353,10 +353,3 @@ def _starts_clause(t: Toks, lex: Lexicon, k: int) -> bool:
     if t.qid[k] >= 0 or t.is_punct(k) or w in lex.g["clause_blockers"]:
         return False
     return True
-
-
-def _past_blanks(t: Toks, i: int, b: int) -> int:
-    """The first token from i on that is not blank (spaces or invisible marks on one line)."""
-    while i < b and is_blank(t.txt[i]) and "\n" not in t.txt[i]:
-        i += 1
-    return i

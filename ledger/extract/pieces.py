@@ -37,6 +37,18 @@ def is_blank(word: str) -> bool:
     return word.isspace() or (not word.isascii() and not _INVISIBLE.sub("", word).strip())
 
 
+def is_inline_blank(word: str) -> bool:
+    """A blank token within a line (a doubled space, a direction mark): never a line break."""
+    return is_blank(word) and "\n" not in word
+
+
+def past_inline_blanks(words: list[str], i: int, end: int) -> int:
+    """The first of words[i:end] that is not an inline blank (`end` when all are)."""
+    while i < end and is_inline_blank(words[i]):
+        i += 1
+    return i
+
+
 def text_chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
     """(start, end) pieces covering `text`, each at most `size` long, cut after the last line
     break in the second half of a piece, else after its last whitespace, else at `size`."""

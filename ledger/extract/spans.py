@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .lexicon import Cue, Lexicon
-from .pieces import is_blank
+from .pieces import is_inline_blank
 from .speakers import NP
 from .tokens import SENT_END, Toks
 
@@ -144,7 +144,7 @@ def _is_tail_left(t: Toks, i: int) -> bool:
     """Token i closes the content of a trailing attribution: a comma, or a closing quotation;
     also a stray closing mark after a comma (`…arrival,” Smith said`: its opening mark was
     lost) and a doubled space (a token of its own) after any of these."""
-    if i > 0 and is_blank(t.txt[i]) and "\n" not in t.txt[i]:
+    if i > 0 and is_inline_blank(t.txt[i]):
         i -= 1
     if i > 0 and t.qid[i] < 0 and t.is_quote_mark(i) and t.txt[i - 1] == "," and t.qid[i - 1] < 0:
         return True

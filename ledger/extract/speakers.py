@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import Lexicon
-from .pieces import is_blank
+from .pieces import is_blank, is_inline_blank, past_inline_blanks
 from .tokens import Toks
 
 MAX_NP = 12
@@ -86,7 +86,7 @@ def skip_adverbs(t: Toks, i: int, lo: int, lex: Lexicon) -> int:
     while i - 1 >= lo:
         w = t.low[i - 1]
         if w in lex.g["skip_before_cue"] or (len(w) > 4 and w.endswith("ly") and w.isalpha() and not t.is_title(i - 1)) \
-                or (is_blank(w) and "\n" not in w):  # "Cohen  said": a doubled space
+                or is_inline_blank(w):  # "Cohen  said": a doubled space
             i -= 1
         else:
             break
@@ -153,8 +153,7 @@ def np_after(t: Toks, start: int, hi: int, lex: Lexicon) -> NP | None:
     """The noun phrase that starts at token `start`: `said Sen. John Smith`, `according to
     State Department spokesperson Mathew Miller`, `told Blinken`; with a trained base, a named
     entity starting there (after a determiner) widens it."""
-    while start < hi and is_blank(t.txt[start]) and "\n" not in t.txt[start]:
-        start += 1  # "said  Yossi Cohen": a doubled space is no part of the name
+    start = past_inline_blanks(t.txt, start, hi)  # "said  Yossi Cohen": no part of the name
     np = _np_after_rules(t, start, hi, lex)
     if start >= hi or (np is not None and np.pronoun):
         return np

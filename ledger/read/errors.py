@@ -1,3 +1,9 @@
+def one_line(e: BaseException | str) -> str:
+    """An error's message as one line of at most 300 characters, for a batch's error lines."""
+    text = " ".join(str(e).split())
+    return text[:300] or type(e).__name__
+
+
 class ReadError(Exception):
     """A document that could not be read; `str()` is one line naming the file (and line)."""
 

@@ -18,6 +18,7 @@ SHARD_SUFFIX = ".claims.jsonl"
 # Twice spaCy's default limit and sixty times the longest PolNeAR article: a longer "article"
 # is a dump or a mistake, and extracting it would take minutes (about 100,000 characters/s).
 MAX_TEXT_CHARS = 2_000_000
+BINARY_SNIFF = 8192  # bytes looked at to tell a binary file
 
 
 def article_files(folder: Path) -> list[Path]:
@@ -59,6 +60,11 @@ def read_path(path: Path) -> Iterator[Article | ReadError]:
         yield _read_txt(path, text)
 
 
+def _binary(data: bytes) -> bool:
+    """A NUL byte near the start: no text format we read has one."""
+    return b"\x00" in data[:BINARY_SNIFF]
+
+
 def _decode(path: Path, max_bytes: int | None = None) -> str:
     try:
         if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
@@ -69,7 +75,7 @@ def _decode(path: Path, max_bytes: int | None = None) -> str:
         raise ReadError(path, f"cannot read: {e.strerror or e}") from None
     if not data.strip():
         raise ReadError(path, "empty file")
-    if b"\x00" in data[:8192]:
+    if _binary(data):
         raise ReadError(path, "binary file, not text")
     try:
         return data.decode("utf-8-sig")
@@ -123,7 +129,7 @@ def _read_jsonl(path: Path) -> Iterator[Article | ReadError]:
         return
     with f:
         try:
-            if b"\x00" in f.read(8192):
+            if _binary(f.read(BINARY_SNIFF)):
                 yield ReadError(path, "binary file, not text")
                 return
             f.seek(0)

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 
 from ..extract import extract_claims, load_pipeline
 from ..models import EXTRACTOR_VERSION, Article
-from ..read import ReadError, iter_articles
+from ..read import ReadError, iter_articles, one_line
 from ..read.files import SHARD_SUFFIX, article_files
 from ..store.prepare import Prepared, prepare
 
@@ -74,12 +74,12 @@ def _prepared_line(item: Article | ReadError, nlp, result: ShardResult) -> str |
     try:
         claims = extract_claims(item, nlp)
     except Exception as e:  # one article's extraction bug must not cost the shard
-        result.errors.append(f"{where}: extraction failed: {type(e).__name__}: {_one_line(e)}")
+        result.errors.append(f"{where}: extraction failed: {type(e).__name__}: {one_line(e)}")
         return None
     try:
         prepared = prepare(item, claims, EXTRACTOR_VERSION)
     except Exception as e:
-        result.errors.append(f"{where}: not prepared: {_one_line(e)}")
+        result.errors.append(f"{where}: not prepared: {one_line(e)}")
         return None
     result.articles += 1
     result.claims += len(claims)
@@ -174,11 +174,6 @@ def _check_span(text: str, span_text, start, end, where: str) -> None:
         raise ShardLineError(f"{where}: offsets are not integers with a text")
     if not (0 <= start <= end <= len(text) and text[start:end] == span_text):
         raise ShardLineError(f"{where} offsets {start}-{end} do not reproduce {span_text[:40]!r}")
-
-
-def _one_line(e: BaseException) -> str:
-    text = " ".join(str(e).split())
-    return text[:300] or type(e).__name__
 
 
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Article | ReadError | Prepared]:

@@ -12,7 +12,7 @@ import sqlite_utils
 from pydantic import ValidationError
 
 from ..models import Article, Claim
-from ..read import ReadError
+from ..read import ReadError, one_line
 from .db import LedgerError
 from .ingest import IngestResult, Status, article_status, refresh_speakers, row_status, write_prepared
 from .fts import catch_up, defer_fts
@@ -100,7 +100,7 @@ def ingest_batch(db: sqlite_utils.Database, items: Iterable[Article | ReadError 
                 stats.unchanged += 1
                 continue
             if isinstance(item, Failed):
-                fail(f"{where}: {_one_line(item.error)}")
+                fail(f"{where}: {one_line(item.error)}")
                 continue
             ready = isinstance(item, Prepared)  # extracted elsewhere: a worker or a claim shard
             # Check before extracting: extraction is the slow part.
@@ -112,7 +112,7 @@ def ingest_batch(db: sqlite_utils.Database, items: Iterable[Article | ReadError 
                 try:
                     claims = extract(item)
                 except Exception as e:  # one article's extraction bug must not stop the batch
-                    fail(f"{where}: extraction failed: {type(e).__name__}: {_one_line(e)}")
+                    fail(f"{where}: extraction failed: {type(e).__name__}: {one_line(e)}")
                     continue
             try:
                 prepared = item if ready else prepare(item, claims, extractor)
@@ -121,7 +121,7 @@ def ingest_batch(db: sqlite_utils.Database, items: Iterable[Article | ReadError 
                 if group.due():
                     group.commit()
             except (LedgerError, ValidationError, sqlite3.Error, ValueError) as e:
-                fail(f"{where}: not stored: {_one_line(e)}")
+                fail(f"{where}: not stored: {one_line(e)}")
         finished = True
     finally:
         group.commit()  # what was written whole is kept, even when the run is cut short
@@ -137,8 +137,3 @@ def _identity(item) -> tuple[str, str | None]:
     if isinstance(item, Failed):
         return item.article.id, item.article.path
     return item.id, item.path
-
-
-def _one_line(e: BaseException | str) -> str:
-    text = " ".join(str(e).split())
-    return text[:300] or type(e).__name__

@@ -96,6 +96,36 @@ def test_the_same_text_gives_the_same_claims(nlp, fresh_nlp, text):
     assert fuzz.same_claims_failure(first, extract_claims(article, fresh_nlp), "in a fresh pipeline") is None
 
 
+@pytest.fixture(scope="module")
+def affix_only_tokenizer():
+    """Our tokenizer without the plain-word shortcut: every word goes through the affix rules."""
+    import spacy
+
+    from ledger.extract.pipeline import create_tokenizer
+    return create_tokenizer(plain_words=False)(spacy.blank("en"))
+
+
+WORDY = st.lists(st.one_of(st.sampled_from(["cannot", "Cannot", "gonna", "EXCHANGEFlake", "USAToday", "NATO",
+                                            "iPhone", "don't", "U.S.", "Sen.", "e.g.", "5km", "naïve", "x"]),
+                           st.text(st.sampled_from("aZqQ.,'\"”-:/()$%&0"), min_size=1, max_size=8)),
+                 max_size=30).map(" ".join)
+
+
+@FAST
+@given(st.one_of(TEXTS, WORDY))
+def test_the_plain_word_shortcut_gives_the_tokens_the_affix_rules_give(nlp, affix_only_tokenizer, text):
+    # the shortcut takes an ASCII-letter word whole without trying spaCy's affix rules
+    # (pipeline.PLAIN_WORD); it must never change a token
+    assert [(w.text, w.idx) for w in nlp.tokenizer(text)] == [(w.text, w.idx) for w in affix_only_tokenizer(text)]
+
+
+def test_the_plain_word_shortcut_is_taken_and_leaves_special_cases_alone(nlp):
+    from ledger.extract.pipeline import PLAIN_WORD
+    assert PLAIN_WORD.match("Flake") and not PLAIN_WORD.match("Flake,") and not PLAIN_WORD.match("EXCHANGEFlake")
+    assert [w.text for w in nlp.tokenizer("He cannot (cannot) go EXCHANGEFlake said")] == [
+        "He", "can", "not", "(", "can", "not", ")", "go", "EXCHANGE", "Flake", "said"]
+
+
 @settings(FAST, max_examples=40)
 @given(st.lists(TEXTS, min_size=1, max_size=4))
 def test_ingesting_twice_adds_nothing(nlp, tmp_path_factory, texts):

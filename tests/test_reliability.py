@@ -99,6 +99,10 @@ def content_tables(con: sqlite3.Connection) -> list[str]:
     return [n for n in names if n not in fts and n not in ("ingest_runs", "_sqlite_migrations")]
 
 
+def indexes(con: sqlite3.Connection) -> list[tuple]:
+    return con.execute("select tbl_name, name, sql from sqlite_master where type = 'index' order by name").fetchall()
+
+
 def searches(con: sqlite3.Connection) -> dict[str, list[str]]:
     """What full-text search finds: the index must hold exactly the stored rows."""
     out = {}
@@ -188,6 +192,9 @@ def test_sigkill_mid_batch_keeps_whole_articles_and_a_rerun_finishes_it(tmp_path
         drop = ("ingested_at",) if table == "articles" else ()
         assert rows(con, table, drop) == rows(ref, table, drop), table
     assert searches(con) == searches(ref)
+    # and every index: a run killed while it had set the readers' indexes aside (store/bulk.py)
+    # leaves them to the next write, which builds them again
+    assert indexes(con) == indexes(ref)
     [killed, rerun] = con.execute("select finished is not null, articles_new from ingest_runs order by id").fetchall()
     assert rerun == (1, n - stored)
     # the killed run stays unfinished; its counts are the ones it started with (0), or the

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+import sqlite_utils
 
 from ledger.models import Claim
 from ledger.store import (TABLES, LedgerError, RunStats, ensure_db, finish_run, from_row,
@@ -213,3 +214,84 @@ def test_a_batch_indexes_for_search_once_per_group_and_keeps_the_triggers(db, fl
     assert list(db.table("claims").search("working")) == []
     assert list(db.table("claims").search("stored")) == []
     assert [r["id"] for r in db.table("articles").search("ankara")] == ["flake"]
+
+
+# --- a large batch builds the readers' indexes at its end (store/bulk.py) -------------------
+
+def _index_shape(db):
+    return {name: sorted(tuple(i.columns) for i in db[name].indexes) for name in TABLES}
+
+
+def _batch_seeing_indexes(db, articles, claims, monkeypatch, min_claims):
+    """Ingest one article per group; returns, for each article, whether the readers' indexes
+    were there when it was extracted."""
+    from ledger.store import batch, bulk, ingest_batch
+
+    monkeypatch.setattr(batch, "GROUP_ARTICLES", 1)
+    monkeypatch.setattr(bulk, "BULK_MIN_CLAIMS", min_claims)
+    seen = []
+
+    def extract(article):
+        seen.append(len(bulk.read_index_names(db)))
+        return claims[article.id]
+
+    stats = ingest_batch(db, articles, extract=extract, extractor="ledger-rules/test")
+    assert stats.skipped == 0
+    return seen
+
+
+def _claim_rows(db):
+    return [tuple(r.values()) for r in db.table("claims").rows_where(order_by="id")]
+
+
+def test_a_large_batch_sets_the_readers_indexes_aside_and_builds_them_at_its_end(db, flake_article, fidan_article,
+                                                                                 monkeypatch):
+    from ledger.store.bulk import read_index_names
+
+    shape, wanted = _index_shape(db), len(read_index_names(db))
+    assert wanted == sum(len(spec.read_indexes) for spec in TABLES.values())
+    claims = {"flake": flake_claims(flake_article), "fidan": fidan_claims(fidan_article)}
+    # an empty ledger: once the first group is in, the batch is larger than the ledger was
+    seen = _batch_seeing_indexes(db, [flake_article, fidan_article], claims, monkeypatch, min_claims=1)
+    assert seen == [wanted, 0]
+    assert _index_shape(db) == shape  # all back, as ensure_db makes them
+    assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+    kept = ensure_db(sqlite_utils.Database(memory=True))  # the same batch, indexes kept throughout
+    assert _batch_seeing_indexes(kept, [flake_article, fidan_article], claims, monkeypatch,
+                                 min_claims=10**9) == [wanted, wanted]
+    assert _claim_rows(db) == _claim_rows(kept)
+
+
+def test_a_small_batch_into_a_larger_ledger_keeps_every_index(db, flake_article, fidan_article, monkeypatch):
+    from ledger.store.bulk import read_index_names
+
+    ingest_article(db, flake_article, flake_claims(flake_article))  # 3 claims held
+    wanted = len(read_index_names(db))
+    seen = _batch_seeing_indexes(db, [fidan_article], {"fidan": fidan_claims(fidan_article)}, monkeypatch,
+                                 min_claims=1)
+    assert seen == [wanted] and len(read_index_names(db)) == wanted  # 2 claims written < 3 held
+
+
+def test_a_ledger_left_without_its_readers_indexes_gets_them_back_on_the_next_write(db, monkeypatch):
+    from ledger.store import bulk
+    from ledger.store.db import up_to_date
+
+    shape = _index_shape(db)
+    monkeypatch.setattr(bulk, "BULK_MIN_CLAIMS", 0)
+    bulk.ReadIndexes(db).grown(0)  # and the process is killed before restore()
+    assert bulk.read_index_names(db) == [] and not up_to_date(db)
+    ensure_db(db)  # what opening it for writing does
+    assert _index_shape(db) == shape and up_to_date(db)
+
+
+def test_a_batch_collects_garbage_less_often_and_puts_the_setting_back(db, flake_article):
+    import gc
+
+    from ledger.store import batch, ingest_batch
+
+    before, seen = gc.get_threshold(), []
+    ingest_batch(db, [flake_article], extract=lambda a: seen.append(gc.get_threshold()) or flake_claims(a),
+                 extractor="ledger-rules/test")
+    assert seen == [(batch.GC_THRESHOLD, *before[1:])] and batch.GC_THRESHOLD > before[0]
+    assert gc.get_threshold() == before

@@ -2,13 +2,14 @@
 its output into `Claim`s."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 from .components import TEXT_KEY  # importing it registers the factories
 from .claims import doc_to_claims
@@ -24,6 +25,12 @@ EXTRA_INFIXES = [r"(?<=[A-Z]{3})(?=[A-Z][a-z])", r"(?<=[A-Za-z.!?,])[\"”](?=[A
 # Entries kept per affix function before its memo is emptied (bounds memory in a long ingest)
 AFFIX_MEMO_SIZE = 65_536
 
+
+# A word of ASCII letters only: no English prefix, suffix or infix rule splits one (they all
+# need a digit, a mark or a non-ASCII letter), except our glued-heading infix above, which the
+# look-ahead excludes. Such a word is one token, so the tokenizer can skip its regexes for it.
+# Anchored at both ends and used with .match: a saved tokenizer reloads token_match as .match.
+PLAIN_WORD = re.compile(r"(?![A-Za-z]*[A-Z]{4}[a-z])[A-Za-z]+\Z")
 
 SPACES = ("\u00a0", "\u2007", "\u2009", "\u202f")  # no-break and thin spaces
 
@@ -69,17 +76,40 @@ class _MemoRegex(dict):
 AFFIX_FUNCTIONS = ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")
 
 
-def _tokenizer(nlp: Language) -> Tokenizer:
-    """The pipeline's tokenizer with our infixes and memoised regex functions (same results,
-    see _MemoRegex), built in one go: setting each function on the existing tokenizer reloads
-    all of its ~8,000 special cases every time (half a second at start-up)."""
-    old = nlp.tokenizer
-    functions = {attr: getattr(old, attr) for attr in AFFIX_FUNCTIONS}
-    functions["infix_finditer"] = compile_infix_regex(list(nlp.Defaults.infixes) + EXTRA_INFIXES).finditer
+def _tokenizer(nlp: Language, functions: dict, rules: dict, faster_heuristics: bool = True) -> Tokenizer:
+    """A tokenizer with our infixes and memoised regex functions (same results, see
+    _MemoRegex), built in one go: setting each function on an existing tokenizer reloads all
+    of its ~8,000 special cases every time (half a second at start-up)."""
+    functions = {**functions,
+                 "infix_finditer": compile_infix_regex(list(nlp.Defaults.infixes) + EXTRA_INFIXES).finditer}
     for attr, fn in functions.items():
         if hasattr(getattr(fn, "__self__", None), "pattern"):  # a compiled regex's bound method
             functions[attr] = _MemoRegex(fn).__getitem__
-    return Tokenizer(nlp.vocab, rules=old.rules, faster_heuristics=old.faster_heuristics, **functions)
+    return Tokenizer(nlp.vocab, rules=rules, faster_heuristics=faster_heuristics, **functions)
+
+
+@registry.tokenizers("ledger.Tokenizer.v1")
+def create_tokenizer(plain_words: bool = True):
+    """spaCy's own tokenizer for the language (as spacy.Tokenizer.v1 builds it) with our
+    changes, so that `spacy.blank` builds one tokenizer, not one to be replaced.
+
+    With `plain_words`, a word of ASCII letters is taken whole without trying the affix
+    regexes (the tokens are the same, see PLAIN_WORD): spaCy asks `token_match` first.
+    Special cases ("cannot", "gonna") are looked up before it, so they still apply."""
+    def make(nlp: Language) -> Tokenizer:
+        d = nlp.Defaults
+        token_match = d.token_match or (PLAIN_WORD.match if plain_words else None)
+        return _tokenizer(nlp, {"prefix_search": compile_prefix_regex(d.prefixes).search,
+                                "suffix_search": compile_suffix_regex(d.suffixes).search,
+                                "token_match": token_match, "url_match": d.url_match}, d.tokenizer_exceptions)
+    return make
+
+
+def _retokenizer(nlp: Language) -> Tokenizer:
+    """A trained base's tokenizer with our changes, except the plain-word shortcut: it keeps
+    the affix rules it was trained with."""
+    old = nlp.tokenizer
+    return _tokenizer(nlp, {attr: getattr(old, attr) for attr in AFFIX_FUNCTIONS}, old.rules, old.faster_heuristics)
 
 
 @lru_cache(maxsize=4)
@@ -91,13 +121,13 @@ def load_pipeline(model: str | None = None) -> Language:
             raise ModelNotFound(
                 f"spaCy pipeline '{model}' is not installed; install it as a package or pass a "
                 "path to it, or leave out --model to use the built-in rules") from None
+        nlp.tokenizer = _retokenizer(nlp)
     else:
-        nlp = spacy.blank("en")
+        nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "ledger.Tokenizer.v1"}}})
         # Our rules read token text and offsets only (extract/tokens.py), never a lexeme's
         # shape, norm, affixes or flags; computing those for every new word was a fifth of
         # the tokenizer's first pass over new text. A trained base keeps them: its models use them.
         nlp.vocab.lex_attr_getters = {}
-    nlp.tokenizer = _tokenizer(nlp)
     has_parser = "parser" in nlp.pipe_names or "senter" in nlp.pipe_names
     for name in COMPONENTS:
         config = {"set_sent_starts": not has_parser} if name == "ledger_sentences" else {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -51,13 +52,33 @@ KINDS = ("weekday", "monthday", "monthyear", "month", "iso", "year", "ago", "rel
 
 
 def _alt(phrases) -> str:
-    """A non-capturing alternation, longest first so that "this past" wins over "this"."""
-    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
-    return "(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered) + ")"
+    """A non-capturing alternation that prefers the longest phrase ("this past" wins over
+    "this"), written as a trie: phrases sharing a start share its pattern ("Ju(?:ne|ly)"), so
+    the regex engine walks one branch at each position instead of trying every phrase. The
+    branches at a node start with different characters, so at most one can match, and a
+    phrase that ends where a longer one goes on makes the rest optional (greedy): the same
+    matches, preferred in the same order, as a longest-first list of the phrases."""
+    trie: dict = {}
+    for phrase in set(phrases):
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a phrase ends here
+    return "(?:" + _branches(trie) + ")"
+
+
+def _branches(node: dict) -> str:
+    parts = [(r"\s+" if ch == " " else re.escape(ch)) + _branches(child) for ch, child in sorted(node.items()) if ch]
+    if not parts:
+        return ""
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _ci(phrases) -> str:
-    return "(?i:" + _alt(phrases) + ")"
+    # one case per phrase: (?i) matches every case of it, and two branches differing only by
+    # case could both match, which would break the trie's one-branch-matches rule
+    return "(?i:" + _alt({p.lower() if p.isascii() else p for p in phrases}) + ")"
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +136,10 @@ def _trigger() -> re.Pattern:
     last = {p.split()[-1] for p in w["relative"]} | {"ago"}
     # both cases spelled out: an inline (?i:) group makes the search several times slower
     words = names + sorted(last) + sorted(x.capitalize() for x in last)
-    return re.compile(rf"(?<!\w)(?:{_alt(words)}\b|\d)")
+    # the characters an anchor can start with, first: the engine skips the rest of the text
+    # at the cost of one set test per character
+    first = re.escape("".join(sorted({w[0] for w in words})))
+    return re.compile(rf"(?=[{first}\d])(?<!\w)(?:{_alt(words)}\b|\d)")
 
 
 @lru_cache(maxsize=1)
@@ -380,10 +404,25 @@ def _resolve_cached(kind: str, expr: str, article_date: str | None) -> tuple[str
         return None, None  # a form the grammar let through but arithmetic cannot place: say nothing
 
 
+@lru_cache(maxsize=4)
+def text_dates(text: str, article_date: str | None = None) -> tuple[tuple[DateMention, ...], list[int]]:
+    """find_dates over the whole text, with the mentions' starts for bisection: scanned once
+    for a text's claims (utterance dates) and its stored dates (dating.article_dates).
+    Keyed by the string itself, whose hash CPython computes once."""
+    found = tuple(find_dates(text, 0, len(text), article_date))
+    return found, [m.start for m in found]
+
+
 @lru_cache(maxsize=64)
 def _sentence_dates(text: str, start: int, end: int, article_date: str | None) -> tuple[DateMention, ...]:
-    # the claims of one sentence share its dates: scanned once (a string's hash is computed once)
-    return tuple(find_dates(text, start, end, article_date))
+    """find_dates(text, start, end): the whole text's mentions inside [start, end) (the claims of
+    one sentence share them). Where a mention of the whole text crosses either end, the
+    sentence alone may hold a shorter one: it is scanned on its own."""
+    found, starts = text_dates(text, article_date)
+    i, j = bisect_left(starts, start), bisect_left(starts, end)
+    if (i and found[i - 1].end > start) or (j > i and found[j - 1].end > end):
+        return tuple(find_dates(text, start, end, article_date))
+    return found[i:j]
 
 
 def _fragments(content: Span | list[Span]) -> list[Span]:
@@ -461,8 +500,11 @@ def _setting_pattern() -> re.Pattern:
               rf"|(?:{modifier}\s+){{0,2}}{_alt(w['setting_bare_events'])})\b")
     on_events = rf"{det}\s+(?:{modifier}\s+){{0,3}}{_alt(w['setting_on_events'])}s?\b"
     speaking = _ci(w["setting_speaking"])
+    # the letters a setting can start with, in either case, first: most positions fail that test
+    starts = {p[0].lower() for key in ("setting_speaking", "setting_leads", "setting_addressing") for p in w[key]}
+    first = re.escape("".join(sorted(starts | {"o"} | {c.upper() for c in starts | {"o"}})))
     return re.compile(
-        rf"\b(?:(?:{speaking}\s+)?{_ci(w['setting_leads'])}\s+{events}{tail}"
+        rf"(?=[{first}])\b(?:(?:{speaking}\s+)?{_ci(w['setting_leads'])}\s+{events}{tail}"
         rf"|(?:{speaking}\s+)?(?i:on)\s+{on_events}{tail}"
         rf"|{speaking}\s+{_ci(w['setting_speaking_preps'])}\s+{np}{tail}"
         rf"|{_ci(w['setting_addressing'])}\s+{np}{tail})")

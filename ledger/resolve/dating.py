@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from datetime import date
 
 from ..models import Article, Claim, DateMention, Span
-from .dates import find_dates, find_setting, utterance_date
+from .dates import find_setting, text_dates, utterance_date
 
 
 def _parts(span: Span) -> list[tuple[int, int]]:
@@ -44,7 +44,7 @@ def article_dates(article: Article, claims: list[Claim]) -> list[DateMention]:
                for c in claims if c.utterance_date_mention}
     holders = _Holders(claims)
     out = []
-    for m in find_dates(article.text, article_date=article.date):
+    for m in text_dates(article.text, article.date)[0]:
         claim_id, role = uttered.get((m.start, m.end)), "utterance"
         if claim_id is None:
             role = "article"

@@ -51,11 +51,15 @@ def use_wal(db: sqlite_utils.Database) -> None:
 
 
 def up_to_date(db: sqlite_utils.Database) -> bool:
-    """Every table, column and view is there (read only: a served, read-only file passes)."""
+    """Every table, column, index and view is there (read only: a served, read-only file passes)."""
     tables, views = set(db.table_names()), set(db.view_names())
     if not set(TABLES) <= tables or not set(VIEWS) <= views:
         return False
-    return all({c.name for c in db.table(name).columns} >= set(spec.columns) for name, spec in TABLES.items())
+    if not all({c.name for c in db.table(name).columns} >= set(spec.columns) for name, spec in TABLES.items()):
+        return False
+    # indexes too: a batch killed while it had set the readers' indexes aside (store/bulk.py)
+    return all({tuple(i.columns) for i in db.table(name).indexes} >= {tuple(c) for c in spec.all_indexes}
+               for name, spec in TABLES.items())
 
 
 def open_ledger(path: str | Path, *, create: bool = False, read_only: bool = False) -> sqlite_utils.Database:

@@ -26,7 +26,7 @@ def shape_fingerprint() -> str:
     """What the shape migration can build: tables, column names and types, indexes, FTS, views."""
     shape = {
         "tables": {name: {"columns": [[c.name, c.type.__name__] for c in spec.columns.values()],
-                          "indexes": spec.indexes, "fts": spec.fts}
+                          "indexes": spec.all_indexes, "fts": spec.fts}
                    for name, spec in TABLES.items()},
         "views": VIEWS, "fts_tokenize": FTS_TOKENIZE,
     }
@@ -46,7 +46,7 @@ def ensure_table(db: sqlite_utils.Database, name: str) -> None:
         for col, col_type in columns.items():
             if col not in have:
                 table.add_column(col, col_type)
-    for index in spec.indexes:
+    for index in spec.all_indexes:
         table.create_index(index, if_not_exists=True)
 
 

@@ -38,7 +38,14 @@ class TableSpec:
     foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)
     fts: list[str] = field(default_factory=list)
     indexes: list[list[str]] = field(default_factory=list)
+    # Indexes only readers use (the published pages), never the ingest's own look-ups: a
+    # large batch sets them aside and builds them once at its end (store/bulk.py).
+    read_indexes: list[list[str]] = field(default_factory=list)
     description: str = ""
+
+    @property
+    def all_indexes(self) -> list[list[str]]:
+        return self.indexes + self.read_indexes
 
     @property
     def not_null(self) -> set[str]:
@@ -155,14 +162,15 @@ TABLES: dict[str, TableSpec] = {
         pk="id",
         foreign_keys=[("article_id", "articles", "id"), ("speaker_id", "speakers", "id")],
         fts=["content_text", "speaker", "cue_text"],
-        # cue_lemma and outlet are searched through the compound indexes that start with them
-        indexes=[["speaker"], ["kind"], ["stance"], ["date"], ["utterance_date"],
-                 ["article_id", "content_start"], ["article_id", "speaker_key"],
-                 # for the published pages at a million claims (benchmarks/datasette_latency.py):
-                 # a speaker's latest claims and outlets, and the table page's facets counted
-                 # from one narrow index rather than the wide rows
-                 ["speaker_id", "date", "outlet", "article_id"], ["cue_lemma", "date"],
-                 ["outlet", "date", "kind", "speaker", "stance", "cue_lemma"]],
+        # an article's claims and speakers (re-ingest, linking); a speaker's latest claims and
+        # outlets for the published pages, which speaker counts read too
+        indexes=[["article_id", "content_start"], ["article_id", "speaker_key"],
+                 ["speaker_id", "date", "outlet", "article_id"]],
+        # cue_lemma and outlet are searched through the compound indexes that start with them;
+        # the last one counts the table page's facets from one narrow index rather than the
+        # wide rows (benchmarks/datasette_latency.py, a million claims)
+        read_indexes=[["speaker"], ["kind"], ["stance"], ["date"], ["utterance_date"], ["cue_lemma", "date"],
+                      ["outlet", "date", "kind", "speaker", "stance", "cue_lemma"]],
         description="Who said what: one row per attributed claim, with character offsets into its article.",
     ),
     "speaker_corrections": TableSpec(
@@ -223,7 +231,7 @@ TABLES: dict[str, TableSpec] = {
         columns=model_columns(DateMention),
         pk=("article_id", "mention_start", "mention_end"),
         foreign_keys=[("article_id", "articles", "id"), ("claim_id", "claims", "id")],
-        indexes=[["value"]],
+        read_indexes=[["value"]],
         description="Every date expression in the articles, as written and resolved against the article's date.",
     ),
     "reviews": TableSpec(

@@ -376,17 +376,21 @@ def serve(db_path, host, port, immutable):
 
     from .publish.config import make_datasette
     from .store import open_ledger
-    from .store.db import checkpoint, up_to_date
+    from .store.db import checkpoint, indexes_current, shape_current
 
     try:  # a clear error for a missing or foreign file, before Datasette; read only: never migrated
         db = open_ledger(db_path, read_only=True)
-        current = up_to_date(db)
+        current, indexed = shape_current(db), indexes_current(db)
         db.close()
     except (LedgerError, sqlite3.Error) as e:
         raise click.ClickException(str(e))
     if not current:
         click.echo(f"warning: {db_path} was written by an older ledger and is served as it is; "
                    f"`ledger link {db_path}` upgrades it", err=True)
+    elif not indexed:
+        click.echo(f"warning: {db_path} lacks some of the indexes its pages use (a large ingest is running, or "
+                   f"one was cut short): pages may be slow; the ingest's end, or `ledger link {db_path}`, "
+                   f"builds them", err=True)
     if immutable:  # an immutable reader ignores the write-ahead log: empty it into the file first
         try:
             checkpoint(db_path)

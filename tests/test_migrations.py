@@ -205,6 +205,23 @@ def test_a_shape_change_is_a_new_migration(monkeypatch):
     assert f"shape {before}" in ALL_MIGRATIONS
 
 
+def test_serving_a_ledger_without_its_readers_indexes_says_so_and_link_builds_them(tmp_path, monkeypatch):
+    from ledger.store import bulk
+
+    path = tmp_path / "ledger.db"
+    run("ingest", path, SEEDS)
+    db = sqlite_utils.Database(path)
+    bulk.ReadIndexes(db).grown(10**9)  # a large ingest is running, or was killed before its end
+    db.close()
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: None)
+    result = CliRunner().invoke(cli, ["serve", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "lacks some of the indexes" in result.stderr and "older ledger" not in result.stderr
+    run("link", path)
+    assert up_to_date(sqlite_utils.Database(path))
+    assert "warning" not in CliRunner().invoke(cli, ["serve", str(path)]).stderr
+
+
 def test_serving_an_old_ledger_never_migrates_it(tmp_path, monkeypatch):
     path = old_ledger(tmp_path, "0.3.0-6181fa1.db")
     before = sha256(path)

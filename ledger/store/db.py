@@ -52,14 +52,22 @@ def use_wal(db: sqlite_utils.Database) -> None:
 
 def up_to_date(db: sqlite_utils.Database) -> bool:
     """Every table, column, index and view is there (read only: a served, read-only file passes)."""
+    return shape_current(db) and indexes_current(db)
+
+
+def shape_current(db: sqlite_utils.Database) -> bool:
+    """Every table, column and view: what a ledger from an older version may lack."""
     tables, views = set(db.table_names()), set(db.view_names())
     if not set(TABLES) <= tables or not set(VIEWS) <= views:
         return False
-    if not all({c.name for c in db.table(name).columns} >= set(spec.columns) for name, spec in TABLES.items()):
-        return False
-    # indexes too: a batch killed while it had set the readers' indexes aside (store/bulk.py)
+    return all({c.name for c in db.table(name).columns} >= set(spec.columns) for name, spec in TABLES.items())
+
+
+def indexes_current(db: sqlite_utils.Database) -> bool:
+    """Every index TABLES asks for: a large batch sets the readers' ones aside while it runs,
+    and one that was killed leaves them out (store/bulk.py)."""
     return all({tuple(i.columns) for i in db.table(name).indexes} >= {tuple(c) for c in spec.all_indexes}
-               for name, spec in TABLES.items())
+               for name, spec in TABLES.items() if db.table(name).exists())
 
 
 def open_ledger(path: str | Path, *, create: bool = False, read_only: bool = False) -> sqlite_utils.Database:

@@ -231,12 +231,12 @@ def test_namesake_claims_do_not_cluster(ledger):
 def test_cluster_rules():
     def rec(id_, art, speaker, kind, text, date="2024-01-01"):
         return ClaimRecord(id_, art, speaker, kind, text, date)
-    got = cluster_claims([
+    got = list(cluster_claims([
         rec("1", "a", "x", "direct", '"The economy is strong and getting stronger every day."'),
         rec("2", "b", "y", "direct", '"The economy is strong and getting stronger."'),  # another speaker, near-same words
         rec("3", "c", "x", "indirect", "that farmers need rain this spring"),  # same speaker, other statement
         rec("4", "d", "z", "direct", '"We need rain this spring for the farmers."'),  # other speaker, other words
-    ])
+    ]))
     assert [[m.claim.id for m in cl.members] for cl in got] == [["1", "2"]]
     assert got[0].drift_speakers and not got[0].drift_words  # a shorter excerpt is not drift
     assert not got[0].drift_negation

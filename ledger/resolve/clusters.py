@@ -5,6 +5,8 @@ Two claims from different articles are the same statement when
   runs are in the other, or most of its content words (a paraphrase); or
 - different speakers are given but the quoted words are nearly the same: a quote
   attributed to two people, which is itself worth flagging.
+Only claims that share a rarer three-word run or rarer words are compared (candidates.py),
+which keeps this near linear, and its memory flat however large the ledger.
 A cluster's first appearance is the claim in the earliest dated article. Members are
 compared with it word by word: changed words inside the stretch both quote are drift; a
 shorter excerpt of the same quote is not.
@@ -12,14 +14,14 @@ shorter excerpt of the same quote is not.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import Iterable, Iterator
 
 from ..extract.quotes import CLOSING, OPENING, STRAIGHT
 from ..wordlists import read_lines
+from .candidates import CandidateIndex
 from .unionfind import DisjointSets
 
 SHINGLE = 3
@@ -29,6 +31,7 @@ PARAPHRASE_MIN_WORDS = 4
 QUOTE_OVERLAP = 0.8  # quoted words given to two different speakers
 QUOTE_MIN_SHINGLES = 3
 COMMON_WORD = 100  # a word or run in more claims than this never suggests a pair
+FEATURE_CACHE = 256  # claims whose words are kept at hand while pairs are checked
 
 QUOTE_CHARS = set(OPENING + CLOSING + STRAIGHT)
 NEGATIONS = {"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot"}
@@ -106,8 +109,9 @@ def _stem(word: str) -> str:
     return word
 
 
-def _shingles(ws: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(ws[i:i + SHINGLE]) for i in range(len(ws) - SHINGLE + 1)} or ({tuple(ws)} if ws else set())
+def _shingles(ws: list[str]) -> set[str]:
+    # runs joined by a space (words have none): the same runs as the word tuples, in less memory
+    return {" ".join(ws[i:i + SHINGLE]) for i in range(len(ws) - SHINGLE + 1)} or ({" ".join(ws)} if ws else set())
 
 
 def _content_words(ws: list[str]) -> set[str]:
@@ -117,69 +121,76 @@ def _content_words(ws: list[str]) -> set[str]:
 
 @dataclass
 class _Features:
-    words: list[str]
-    quoted: list[str]
-    shingles: set
-    quoted_shingles: set
+    shingles: set[str]
+    quoted_shingles: set[str]  # of its quoted words (quoted_words); none for an indirect claim
     content: set[str]
+
+    def keys(self) -> dict[str, set[str]]:
+        """Per family, as the candidate index takes them (candidates.py)."""
+        return {"s": self.shingles, "c": self.content, "q": self.quoted_shingles}
 
 
 def _features(c: ClaimRecord) -> _Features:
     ws = words(c.content)
     qs = words(quoted_words(c.content)) if c.kind != "indirect" else []
-    return _Features(ws, qs, _shingles(ws), _shingles(qs), _content_words(ws))
+    return _Features(_shingles(ws), _shingles(qs), _content_words(ws))
 
 
-def _containment(a: set, b: set) -> tuple[float, int]:
-    shared = len(a & b)
-    return (shared / min(len(a), len(b)) if a and b else 0.0), shared
+def _overlap(a: set, b: set) -> tuple[int, int]:
+    """(keys both have, keys of the one with fewer)."""
+    return len(a & b), min(len(a), len(b))
+
+
+def _share(shared: int, least: int) -> float:
+    return shared / least if least else 0.0
 
 
 def same_statement(a: ClaimRecord, fa: _Features, b: ClaimRecord, fb: _Features) -> bool:
-    if a.speaker_id and a.speaker_id == b.speaker_id:
-        if _containment(fa.shingles, fb.shingles)[0] >= SAME_SPEAKER_OVERLAP:
+    return _same(bool(a.speaker_id) and a.speaker_id == b.speaker_id, *_overlap(fa.shingles, fb.shingles),
+                 *_overlap(fa.content, fb.content), *_overlap(fa.quoted_shingles, fb.quoted_shingles))
+
+
+def _same(same_speaker: bool, runs: int, fewest_runs: int, content: int, fewest_content: int,
+          quoted: int, fewest_quoted: int) -> bool:
+    """The rule, from how many three-word runs, content words and quoted runs two claims
+    share, and how many the one with fewer has (_overlap). It only ever gets truer as they
+    share more: counts known to lie between two bounds settle it when both bounds agree."""
+    if same_speaker:
+        if _share(runs, fewest_runs) >= SAME_SPEAKER_OVERLAP:
             return True
-        share, n = _containment(fa.content, fb.content)
-        return share >= PARAPHRASE_OVERLAP and n >= PARAPHRASE_MIN_WORDS
-    if fa.quoted and fb.quoted:
-        share, n = _containment(fa.quoted_shingles, fb.quoted_shingles)
-        return share >= QUOTE_OVERLAP and n >= QUOTE_MIN_SHINGLES
-    return False
+        return _share(content, fewest_content) >= PARAPHRASE_OVERLAP and content >= PARAPHRASE_MIN_WORDS
+    # nothing quoted on one side: nothing to share (fewest_quoted is 0)
+    return _share(quoted, fewest_quoted) >= QUOTE_OVERLAP and quoted >= QUOTE_MIN_SHINGLES
 
 
-def cluster_claims(claims: list[ClaimRecord]) -> list[Cluster]:
-    """Clusters of two or more claims from at least two articles, first appearance first."""
-    feats = [_features(c) for c in claims]
-    # candidates share a three-word run or rarer content words: a word most claims use
-    # ("Trump", "said") never proposes a pair, which keeps this near linear
-    index: dict = defaultdict(list)
-    for i, f in enumerate(feats):
-        for key in f.content | f.shingles:
-            index[key].append(i)
-    sets = DisjointSets(len(claims))
+def cluster_claims(claims: Iterable[ClaimRecord]) -> Iterator[Cluster]:
+    """Clusters of two or more claims from at least two articles, first appearance first.
+    The claims of an article come one after another.
 
-    for i, f in enumerate(feats):
-        shared: dict[int, int] = {}
-        for key in f.content | f.shingles:
-            posting = index[key]
-            if len(posting) <= COMMON_WORD:
-                weight = 2 if type(key) is tuple else 1  # a shared three-word run counts as two words
-                for j in posting[bisect_right(posting, i):]:  # postings are in claim order
-                    shared[j] = shared.get(j, 0) + weight
-        for j, n in shared.items():
-            if n < 2 or claims[j].article_id == claims[i].article_id or sets.find(i) == sets.find(j):
-                continue
-            if same_statement(claims[i], f, claims[j], feats[j]):
-                sets.union(i, j)
+    The claims and their words go to a scratch file (candidates.py) as they come; memory
+    holds a few integers per claim, the words of a few claims being compared, and one
+    cluster at a time."""
+    with CandidateIndex() as index:
+        for c in claims:
+            index.add(c, _features(c).keys())
+        index.build(COMMON_WORD)
 
-    out = []
-    for idx in sets.groups().values():
-        if len({claims[i].article_id for i in idx}) < 2:
-            continue
-        idx.sort(key=lambda i: (claims[i].date or "9999", claims[i].article_id, claims[i].start))
-        out.append(_describe([claims[i] for i in idx]))
-    out.sort(key=lambda cl: (cl.first.claim.date or "9999", cl.first.claim.article_id, cl.first.claim.start))
-    return out
+        @lru_cache(maxsize=FEATURE_CACHE)
+        def read(i: int) -> tuple[ClaimRecord, _Features]:
+            fields, keys = index.claim(i)
+            return ClaimRecord(*fields), _Features(shingles=keys["s"], quoted_shingles=keys["q"], content=keys["c"])
+
+        sets = DisjointSets(len(index))
+        for i, candidates in index.pairs():
+            for j, shared in candidates:
+                # the counts settle most pairs (most fail even if every common key were shared);
+                # the words of the others are read back
+                if _same(*index.overlaps(i, j, shared, most=True)) and sets.find(i) != sets.find(j) and (
+                        _same(*index.overlaps(i, j, shared, most=False)) or same_statement(*read(j), *read(i))):
+                    sets.union(j, i)
+        # pairs are always of two articles: every group of two or more spans two articles
+        for group in index.groups(sets.find(i) for i in range(len(index))):
+            yield _describe([ClaimRecord(*fields) for fields in group])
 
 
 def _compared(c: ClaimRecord) -> str:

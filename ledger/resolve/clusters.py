@@ -36,6 +36,7 @@ FEATURE_CACHE = 256  # claims whose words are kept at hand while pairs are check
 QUOTE_CHARS = set(OPENING + CLOSING + STRAIGHT)
 NEGATIONS = {"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot"}
 WORD = re.compile(r"[\w'’-]+")
+_QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "]")
 
 
 @lru_cache(maxsize=1)
@@ -83,17 +84,10 @@ class Cluster:
 
 
 def quoted_words(text: str) -> str:
-    """The words inside quotation marks, joined; the whole text when nothing is quoted."""
-    parts, inside, buf = [], False, []
-    for ch in text:
-        if ch in QUOTE_CHARS:
-            if inside and buf:
-                parts.append("".join(buf))
-            inside, buf = not inside, []
-        elif inside:
-            buf.append(ch)
-    if inside and buf:
-        parts.append("".join(buf))  # a quotation still open at the end of the claim
+    """The words inside quotation marks, joined; the whole text when nothing is quoted. Every
+    mark toggles in and out of a quotation, so the pieces between marks alternate, outside
+    first; a quotation still open at the end of the claim counts."""
+    parts = [p for p in _QUOTE_MARK.split(text)[1::2] if p]
     return " ".join(parts) if parts else text
 
 
@@ -101,6 +95,7 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in WORD.findall(text)]
 
 
+@lru_cache(maxsize=65_536)  # a ledger's words repeat: each is stemmed once
 def _stem(word: str) -> str:
     # enough to pair "wants" with "want", "allies" with "ally": no stemmer needed for that
     for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ing", "")):

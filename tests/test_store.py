@@ -223,8 +223,8 @@ def _index_shape(db):
 
 
 def _batch_seeing_indexes(db, articles, claims, monkeypatch, min_claims):
-    """Ingest one article per group; returns, for each article, whether the readers' indexes
-    were there when it was extracted."""
+    """Ingest one article per group; returns, for each article, how many of the readers'
+    indexes the ledger had when it was extracted."""
     from ledger.store import batch, bulk, ingest_batch
 
     monkeypatch.setattr(batch, "GROUP_ARTICLES", 1)

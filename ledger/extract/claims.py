@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from ..models import Article, Claim, Span
-from ..resolve.dating import date_claim
+from ..models import Article, Claim
+from ..resolve.dating import claim_dates
 from ..resolve.ids import speaker_id
 from ..resolve.names import HONORIFICS, fold
 from ..resolve.stance import stance
@@ -17,8 +18,14 @@ CONFIDENCE = {"direct-head": 0.9, "direct-tail": 0.9, "according": 0.8, "head": 
               "impersonal": 0.4, "transcript": 0.8}
 
 
-def _span(text: str, s: int, e: int) -> Span:
-    return Span(text=text[s:e], start=s, end=e)
+def _span(text: str, s: int, e: int) -> dict:
+    # a plain dict: the Claim validates its spans in one call, cheaper than a Span model each
+    return {"text": text[s:e], "start": s, "end": e}
+
+
+@lru_cache(maxsize=4096)
+def _honorific(role: str) -> bool:
+    return fold(role) in HONORIFICS
 
 
 def _kind(att: Attribution, quotes: list[tuple[int, int]], quote_ends: list[int]) -> str:
@@ -46,31 +53,35 @@ def doc_to_claims(doc: Doc, article: Article) -> list[Claim]:
     for att, (who, to) in zip(doc._.attributions, doc._.speakers):
         s, e = att.start, att.end
         content = _span(text, s, e)
+        parts = [(s, e)]
         if len(att.fragments) > 1:
-            content.fragments = [_span(text, fs, fe) for fs, fe in att.fragments]
-        cue = _span(text, t.start[att.cue[0]], t.end[att.cue[1] - 1]) if att.cue else None
+            content["fragments"] = [_span(text, fs, fe) for fs, fe in att.fragments]
+            parts = list(att.fragments)
+        cue = (t.start[att.cue[0]], t.end[att.cue[1] - 1]) if att.cue else None
         sa, sb = att.sent
-        sentence = _span(text, t.start[sa], t.end[sb - 1])
+        sentence = (t.start[sa], t.end[sb - 1])
         ent = who.entity if who else None
         confidence = CONFIDENCE.get(att.pattern, 0.6) - (0.15 if who is not None and ent is None else 0)
-        claims.append(date_claim(Claim(
+        claims.append(Claim(
             id=Claim.make_id(article.id, s, e),
             article_id=article.id,
             kind=_kind(att, t.quotes, quote_ends),
             content=content,
-            cue=cue,
+            cue=_span(text, *cue) if cue else None,
             cue_lemma=att.cue_info.lemma if att.cue_info else None,
             stance=stance(att.cue_info.lemma) if att.cue_info else None,
             speaker=ent.name if ent else (who.text if who else None),
             speaker_id=speaker_id(ent.name if ent else who.text) if who else None,
             speaker_mention=_span(text, who.start, who.end) if who else None,
             speaker_type=ent.type if ent else "unknown",
-            speaker_role=ent.role if ent and fold(ent.role or "") not in HONORIFICS else None,
+            speaker_role=ent.role if ent and not _honorific(ent.role or "") else None,
             addressee=(to.entity.name if to.entity else to.text) if to else None,
             addressee_mention=_span(text, to.start, to.end) if to else None,
-            sentence=sentence,
+            sentence=_span(text, *sentence),
             date=article.date,
             outlet=article.outlet,
             confidence=round(max(0.05, confidence), 2),
-        ), text, article.date))
+            # the dating reads the same offsets, before any model is built
+            **claim_dates(text, sentence, parts, cue, (who.start, who.end) if who else None, article.date),
+        ))
     return claims

@@ -128,18 +128,30 @@ def _full() -> dict[str, re.Pattern]:
 
 
 @lru_cache(maxsize=1)
-def _trigger() -> re.Pattern:
+def _trigger() -> tuple[re.Pattern, re.Pattern]:
     """The words every expression contains: a weekday or month name, a digit, or the last word of a
-    relative phrase ("week", "yesterday", "ago"). Cheap to search for; the full grammar runs only here."""
+    relative phrase ("week", "yesterday", "ago"). Cheap to search for; the full grammar runs only here.
+    Two patterns: the word alone (at the start of the text), and the word with the non-word
+    character before it, which is how _anchors searches: a pattern that opens with a character
+    class lets the engine skip the word characters in a tight loop, where an opening look-behind
+    ("not after a word character") makes it try the pattern at every position."""
     w = _words()
     names = list(WEEKDAYS) + list(MONTHS) + list(MONTH_ABBREVIATIONS)
     last = {p.split()[-1] for p in w["relative"]} | {"ago"}
     # both cases spelled out: an inline (?i:) group makes the search several times slower
     words = names + sorted(last) + sorted(x.capitalize() for x in last)
-    # the characters an anchor can start with, first: the engine skips the rest of the text
-    # at the cost of one set test per character
-    first = re.escape("".join(sorted({w[0] for w in words})))
-    return re.compile(rf"(?=[{first}\d])(?<!\w)(?:{_alt(words)}\b|\d)")
+    word = rf"(?:{_alt(words)}\b|\d)"
+    return re.compile(word), re.compile(rf"\W{word}")
+
+
+def _anchors(text: str, start: int, end: int):
+    """Where a trigger word starts in text[start:end]: at the start of a word only."""
+    word, after_break = _trigger()
+    if start == 0 and word.match(text, 0, end):
+        yield 0
+    # from the character before start: it may be the one that opens the first word
+    for m in after_break.finditer(text, max(start - 1, 0), end):
+        yield m.start() + 1
 
 
 @lru_cache(maxsize=1)
@@ -159,8 +171,7 @@ def _scan(text: str, start: int, end: int):
     grammar is tried at the trigger and at the few words before it that can open an expression."""
     scanner, starters = _scanner(), _starters()
     pos = start
-    for anchor in _trigger().finditer(text, start, end):
-        a = anchor.start()
+    for a in _anchors(text, start, end):
         if a < pos:
             continue
         tries = [x.start() for x in _WORD.finditer(text, max(pos, a - 40), a)

@@ -23,20 +23,20 @@ def first_day(value: str | None) -> str | None:
     return (value + "-01-01")[:10] if len(value) == 4 else (value + "-01")[:10]
 
 
-def date_claim(claim: Claim, text: str, article_date: str | None) -> Claim:
-    """The claim with its utterance date and setting filled in where its sentence gives them."""
-    sent = (claim.sentence.start, claim.sentence.end)
-    cue = (claim.cue.start, claim.cue.end) if claim.cue else None
-    who = (claim.speaker_mention.start, claim.speaker_mention.end) if claim.speaker_mention else None
-    when = utterance_date(text, sent, _parts(claim.content), cue, article_date, who)
+def claim_dates(text: str, sentence: tuple[int, int], content: list[tuple[int, int]],
+                cue: tuple[int, int] | None, speaker: tuple[int, int] | None, article_date: str | None) -> dict:
+    """A claim's utterance date and setting, as Claim fields (spans as plain dicts), where its
+    sentence gives them: from the offsets alone, so the Claim is built and validated once."""
+    fields: dict = {}
+    when = utterance_date(text, sentence, content, cue, article_date, speaker)
     if when is not None:
-        claim.utterance_date = when.value
-        claim.utterance_date_first_day = first_day(when.value)
-        claim.utterance_date_mention = Span(text=when.text, start=when.start, end=when.end)
-    where = find_setting(text, sent, _parts(claim.content))
+        fields["utterance_date"] = when.value
+        fields["utterance_date_first_day"] = first_day(when.value)
+        fields["utterance_date_mention"] = {"text": when.text, "start": when.start, "end": when.end}
+    where = find_setting(text, sentence, content)
     if where is not None:
-        claim.setting = Span(text=text[where[0]:where[1]], start=where[0], end=where[1])
-    return claim
+        fields["setting"] = {"text": text[where[0]:where[1]], "start": where[0], "end": where[1]}
+    return fields
 
 
 def article_dates(article: Article, claims: list[Claim]) -> list[DateMention]:
@@ -51,7 +51,7 @@ def article_dates(article: Article, claims: list[Claim]) -> list[DateMention]:
             k = holders.first(m.start, m.end)
             if k is not None:
                 claim_id, role = claims[k].id, "content"
-        out.append(DateMention(article_id=article.id, mention=Span(text=m.text, start=m.start, end=m.end),
+        out.append(DateMention(article_id=article.id, mention={"text": m.text, "start": m.start, "end": m.end},
                                value=m.value, granularity=m.granularity, claim_id=claim_id, role=role))
     return out
 

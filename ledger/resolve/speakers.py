@@ -14,9 +14,12 @@ def build_speakers(claims: Iterable[Claim]) -> list[Speaker]:
     for c in claims:
         if not c.speaker_id:
             continue
-        # every speaker_id gets a row, so a claim's foreign key always resolves
-        sp = speakers.setdefault(c.speaker_id, Speaker(id=c.speaker_id, name=c.speaker or c.speaker_id,
-                                                       type=c.speaker_type))
+        # every speaker_id gets a row, so a claim's foreign key always resolves (the model is
+        # built for a speaker's first claim only)
+        sp = speakers.get(c.speaker_id)
+        if sp is None:
+            sp = speakers[c.speaker_id] = Speaker(id=c.speaker_id, name=c.speaker or c.speaker_id,
+                                                  type=c.speaker_type)
         for alias in (c.speaker, c.speaker_mention.text if c.speaker_mention else None, _titled(c)):
             if alias and not is_pronoun(alias) and alias not in sp.aliases:
                 sp.aliases.append(alias)

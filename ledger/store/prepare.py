@@ -18,6 +18,10 @@ from .db import LedgerError
 from .schema import to_row
 
 
+# json.dumps(value, ensure_ascii=False), without building an encoder for every value
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 @dataclass
 class Prepared:
     """One article's rows. Claims and speakers carry the article's own speaker ids
@@ -59,8 +63,7 @@ def prepare(article: Article, claims: list[Claim], extractor: str = EXTRACTOR_VE
         article={**to_row(article), "claim_count": len(claims), "extractor": extractor},
         claims=[{**to_row(c), "speaker_key": c.speaker_id} for c in claims],
         speakers=[{"local_id": sp.id, "name": sp.name, "type": sp.type,
-                   "aliases": json.dumps(sp.aliases, ensure_ascii=False),
-                   "roles": json.dumps(sp.roles, ensure_ascii=False), "claim_count": counts[sp.id]}
+                   "aliases": _to_json(sp.aliases), "roles": _to_json(sp.roles), "claim_count": counts[sp.id]}
                   for sp in local],
         dates=[to_row(m) for m in article_dates(article, claims)],
         extractor=extractor)
@@ -69,18 +72,25 @@ def prepare(article: Article, claims: list[Claim], extractor: str = EXTRACTOR_VE
 def check_claims(article: Article, claims: Iterable[Claim]) -> None:
     """Refuse claims whose offsets do not reproduce their text: the ledger promises they do."""
     seen: set[str] = set()
+    text = article.text
     for claim in claims:
         if claim.article_id != article.id:
             raise LedgerError(f"claim {claim.id} belongs to article '{claim.article_id}', not '{article.id}'")
         if claim.id in seen:
             raise LedgerError(f"two claims share the id {claim.id}")
         seen.add(claim.id)
-        for name in ("content", "cue", "speaker_mention", "addressee_mention", "sentence"):
-            span = getattr(claim, name)
-            for part in [span, *(span.fragments or [])] if span else []:
-                if not _reproduces(article.text, part):
+        values = claim.__dict__  # the field values, without a getattr each
+        for name in CHECKED_SPANS:
+            span = values[name]
+            if span is None:
+                continue
+            for part in (span, *span.fragments) if span.fragments else (span,):
+                if not _reproduces(text, part):
                     raise LedgerError(f"claim {claim.id}: {name} offsets {part.start}-{part.end} "
                                       f"do not reproduce {part.text[:40]!r}")
+
+
+CHECKED_SPANS = ("content", "cue", "speaker_mention", "addressee_mention", "sentence")
 
 
 def _reproduces(text: str, span: Span) -> bool:

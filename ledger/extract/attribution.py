@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .lexicon import Cue, Lexicon
 from .sentences import is_heading
-from .speakers import NP, np_after, split_role
+from .speakers import NP, np_after, speaker_before_cue, split_role
 from .tokens import Toks
 from .spans import (
     NP_FRAME_MIN_PRECISION, Attribution, _only_quote, _trim, _strip_chars, _span, _content_end,
@@ -63,13 +63,16 @@ def attribute(t: Toks, lex: Lexicon, cues: list[list] | None = None) -> list[Att
         sent_cues = cues[k] if cues is not None else find_cues(t, lex, a, b)
         while b > a and t.txt[b - 1].isspace():
             b -= 1
-        if b <= a or is_heading(t, a, b, lex):
+        if b <= a:
+            prev = None
+            continue
+        # a sentence with nothing to find yields nothing, heading or not: is_heading is not asked
+        if (not sent_cues and not _may_name_source(t, a, b) and not _carries_on(t, prev, a, b)) \
+                or is_heading(t, a, b, lex):
             prev = None
             continue
         here = _sentence(t, lex, a, b, [c for c in sent_cues if c[1] <= b])
-        if not here and prev is not None and prev.speaker is not None and _only_quote(t, a, b):
-            # a quotation standing alone right after an attributed sentence (in the same or the
-            # next paragraph) continues that speaker
+        if not here and _carries_on(t, prev, a, b):
             q = next(t.quotes[t.qid[i]] for i in range(a, b) if t.qid[i] >= 0)
             if q not in prev.fragments:
                 prev.fragments.append(q)
@@ -82,13 +85,25 @@ def attribute(t: Toks, lex: Lexicon, cues: list[list] | None = None) -> list[Att
     return found
 
 
+def _carries_on(t: Toks, prev: Attribution | None, a: int, b: int) -> bool:
+    """The sentence is a quotation standing alone right after an attributed sentence (in the same
+    or the next paragraph): it continues that speaker's claim."""
+    return prev is not None and prev.speaker is not None and _only_quote(t, a, b)
+
+
 def found_in(found: list[Attribution], sent: tuple[int, int]) -> bool:
     return bool(found) and found[-1].sent[1] >= sent[1]
 
 
+def _may_name_source(t: Toks, a: int, b: int) -> bool:
+    """Without a cue, a sentence can still open with "In a … poll," (_in_source) or hold
+    "Name: “…”" (_colon_source)."""
+    return t.low[a] == "in" or t.text.find(":", t.start[a], t.end[b - 1]) >= 0
+
+
 def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
-    if not cues and t.low[a] != "in" and t.text.find(":", t.start[a], t.end[b - 1]) < 0:
-        return []  # no cue, no "In a … poll," (_in_source), no "Name: “…”" (_colon_source)
+    if not cues and not _may_name_source(t, a, b):
+        return []
     opening = t.text[t.start[a]:t.end[min(b, a + 6) - 1]].lower().replace("’", "'")
     if opening.startswith(tuple(lex.g["author_voice"])):
         return []  # the author's own voice: "It is worth noting that …"
@@ -138,20 +153,23 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
     for (cs, ce, cue) in cues:
         if cs in used or cue.cls in ("according", "passive"):
             continue
-        att = _tail(t, lex, a, b, cs, ce, cue, out) or _head(t, lex, a, b, cs, ce, cue, out)
+        # both frames start from the phrase left of the cue: look once
+        left, loose = speaker_before_cue(t, cs, a, lex), {}
+        att = _tail(t, lex, a, b, cs, ce, cue, out, left, loose) or _head(t, lex, a, b, cs, ce, cue, out, left, loose)
         if att:
             out.append(att)
             used.add(cs)
     for (cs, ce, cue) in cues:
-        if cs not in used and not any(o.cue and o.cue[0] == cs for o in out):
+        if cs not in used:  # (every claim above marks its cue in `used`: none holds this one)
             att = _as_source(t, lex, a, b, cs, ce, cue)
             if att:
-                out = [o for o in out if not (o.cue and o.cue[0] == cs)]
                 out.append(att)
     if not out:
         att = _in_source(t, lex, a, b) or _colon_source(t, lex, a, b)
         if att:
             out.append(att)
+    if not out:
+        return out
     out.sort(key=lambda x: x.start)
     return _drop_overlaps(_link_preposed(t, lex, out))
 
@@ -215,6 +233,8 @@ def _subject_after_comma(t: Toks, lex: Lexicon, att: Attribution) -> NP | None:
 
 def _drop_overlaps(atts: list[Attribution]) -> list[Attribution]:
     """Two claims never share content characters: keep the earlier-found, better-anchored one."""
+    if len(atts) < 2:
+        return atts
     kept: list[Attribution] = []
     for att in atts:
         clash = next((k for k in kept if att.start < k.end and k.start < att.end), None)

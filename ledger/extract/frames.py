@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .lexicon import Cue, Lexicon
 from .pieces import past_inline_blanks
-from .speakers import NP, loose_subject, np_after, speaker_before_cue, split_role
+from .speakers import NP, loose_subject, np_after, split_role
 from .tokens import SENT_END, Toks
 from .spans import (
     NP_FRAME_MIN_PRECISION, Attribution, _trim, _span, _content_end, _after_comma, _is_tail_left,
@@ -20,15 +20,16 @@ LOOSE_SUBJECT_MIN_PRECISION = 0.3
 MAX_APPOSITION_WORDS = 12  # "Flake, the US Ambassador to Turkey, said": longer is a clause
 
 
-def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
-    """Content first: `…, Flake said.`, `"…," said X.`, `…, the source added in a statement.`"""
+def _tail(t, lex, a, b, cs, ce, cue, prior, np_left: NP | None, loose: dict) -> Attribution | None:
+    """Content first: `…, Flake said.`, `"…," said X.`, `…, the source added in a statement.`
+    `np_left` is `speaker_before_cue` at the cue and `loose` keeps its `loose_subject` (the
+    caller finds them once for both frames)."""
     if cs - a < 3 or t.low[cs].endswith("ing"):
         return None
-    closes_quote = _quote_just_before(t, cs, a, lex) or _closing_quote_at(t, cs - 1)
+    closes_quote = _quote_just_before(t, np_left, a) or _closing_quote_at(t, cs - 1)
     if cue.cls not in ("speech", "belief", "intention") and not closes_quote:
         return None  # any cue may close a quotation ("…," he continued), only a speech cue a clause
     inverted = _inverted_speaker(t, lex, cs, ce, b, cue, closes_quote)
-    np_left = speaker_before_cue(t, cs, a, lex)
     if inverted is not None and np_left is not None and cs - np_left.end > MAX_APPOSITION_WORDS:
         # "In politics, it is unusual …, said Matt Latimer.": no apposition is that long, but
         # only a plain name closing the sentence (or before its own apposition) is trusted
@@ -37,11 +38,11 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
             np_left = None
     if np_left is not None and not (np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1)):
         # `"…," former presidential candidate Herman Cain said`: the name has words before it
-        np_left = loose_subject(t, cs, a, lex) if _loose_ok(t, cs, cue) else None
+        np_left = _loose_subject(t, lex, a, cs, loose) if _loose_ok(t, cs, cue) else None
         if np_left is None or not (np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1)):
             return None
     elif np_left is None and _loose_ok(t, cs, cue) and not _is_tail_left(t, cs - 1):
-        np_left = loose_subject(t, cs, a, lex)
+        np_left = _loose_subject(t, lex, a, cs, loose)
         if np_left is not None and not (np_left.start - 1 >= a and _is_tail_left(t, np_left.start - 1)):
             np_left = None
     if np_left is not None:
@@ -95,6 +96,13 @@ def _tail(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     speaker = split_role(t, speaker, lex)
     return Attribution(frags, (a, b), (cs, ce), cue, speaker=speaker,
                        pattern="direct-tail" if _all_quoted(t, frags) else "tail")
+
+
+def _loose_subject(t: Toks, lex: Lexicon, a: int, cs: int, memo: dict) -> NP | None:
+    """`loose_subject` at the cue, kept in `memo`: both frames may ask for it."""
+    if "np" not in memo:
+        memo["np"] = loose_subject(t, cs, a, lex)
+    return memo["np"]
 
 
 def _opens_participle_clause(t: Toks, cs: int) -> bool:
@@ -152,7 +160,7 @@ def _inverted_speaker(t: Toks, lex: Lexicon, cs: int, ce: int, b: int, cue: Cue,
     """`…, said Matt Latimer, another speechwriter.`: the speaker after a cue that follows the
     content's comma or closing quotation — when nothing but an apposition or the sentence end
     comes after the name (`…, said Clinton didn't …` is a subject and its clause instead)."""
-    if not (_is_tail_left(t, cs - 1) and (cue.cls == "speech" or closes_quote)):
+    if not ((cue.cls == "speech" or closes_quote) and _is_tail_left(t, cs - 1)):
         return None
     speaker = _inverted_np(t, lex, ce, b)
     if speaker is None:
@@ -164,10 +172,9 @@ def _inverted_speaker(t: Toks, lex: Lexicon, cs: int, ce: int, b: int, cue: Cue,
     return speaker
 
 
-def _quote_just_before(t: Toks, cs: int, a: int, lex: Lexicon) -> bool:
+def _quote_just_before(t: Toks, np: NP | None, a: int) -> bool:
     """`"…," he continued`: a closing quotation (ending in , ? or !) then a short name or
-    pronoun right before the cue."""
-    np = speaker_before_cue(t, cs, a, lex)
+    pronoun (`np`, from `speaker_before_cue`) right before the cue."""
     return np is not None and np.start - 1 >= a and _closing_quote_at(t, np.start - 1)
 
 
@@ -191,12 +198,12 @@ def _inverted_np(t: Toks, lex: Lexicon, start: int, b: int) -> NP | None:
     return NP(start, j)
 
 
-def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
+def _head(t, lex, a, b, cs, ce, cue, prior, speaker: NP | None, loose: dict) -> Attribution | None:
     """Speaker first: `Kirby said that …`, `Fidan told Blinken that …`, `Flake said, "…"`,
-    `Sanders vowed to …`, and participial continuations `…, adding that …`."""
+    `Sanders vowed to …`, and participial continuations `…, adding that …`. `speaker` is
+    `speaker_before_cue` at the cue."""
     pattern = None
     guessed = False  # the speaker is the sentence's subject, not a phrase next to the cue
-    speaker = speaker_before_cue(t, cs, a, lex)
     participle = t.low[cs].endswith("ing") and _opens_participle_clause(t, cs)
     if speaker is None and participle:
         # ", adding that …": the speaker of the claim this clause continues
@@ -232,7 +239,7 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     elif speaker is None and t.low[cs].endswith("ing") and cs - a <= 2 and (cs == a or t.low[a] in lex.g["participle_openers"]):
         pattern = "preposed"  # "While indicating that …, X warned …": see _link_preposed
     elif speaker is None:
-        speaker = loose_subject(t, cs, a, lex) if _loose_ok(t, cs, cue) else None
+        speaker = _loose_subject(t, lex, a, cs, loose) if _loose_ok(t, cs, cue) else None
         if speaker is None:
             return None
     if cue.lemma in lex.g["impersonal_lemmas"]:
@@ -275,8 +282,9 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
     elif nxt == "to" and (lemma in lex.g["infinitive_lemmas"] or cue.cls == "intention"):
         kind = "clause"
     else:
-        j = k
-        while j < b and j - k <= 12 and t.qid[j] < 0 and t.txt[j] not in SENT_END and t.low[j] != "that":
+        j, stop = k, min(b, k + 13)
+        qid, txt, low = t.qid, t.txt, t.low
+        while j < stop and qid[j] < 0 and txt[j] not in SENT_END and low[j] != "that":
             j += 1
         if j < b and j > k and t.is_open_quote(j) and t.txt[j - 1] in (",", ":") and not _has_cue(t, lex, k, j):
             k = j
@@ -299,7 +307,7 @@ def _head(t, lex, a, b, cs, ce, cue, prior) -> Attribution | None:
                 and (not guessed or _quote_before(t, k, _content_end(t, lex, k, b))) \
                 and lemma not in lex.g["np_frame_excluded_lemmas"] and t.low[k] not in lex.g["reflexives"]:
             kind = "clause"  # "Christie endorsed Trump", "Sanders announced his resignation"
-    if kind is None or (kind == "clause" and _trim(t, k, b) == (k, k + 1) and t.low[k] in lex.g["pronoun_objects"]):
+    if kind is None or (kind == "clause" and t.low[k] in lex.g["pronoun_objects"] and _trim(t, k, b) == (k, k + 1)):
         return None  # "Perez answered her": no content
     if kind == "quote":
         q = t.quotes[t.qid[k]]

@@ -22,7 +22,7 @@ DASHES_AND_BREAKS = {"-", "—", "–", ":", ";", ".", "|"}
 def _transcript_turn(t: Toks, lex: Lexicon, a: int) -> Attribution | None:
     """`PENCE: Well, look, …` opening a paragraph: a speaker's turn in a transcript, whose
     content is the rest of the paragraph."""
-    if a > 0 and "\n" not in t.text[t.end[a - 1]:t.start[a]] and "\n" not in t.txt[a - 1]:
+    if a > 0 and t.text.find("\n", t.end[a - 1], t.start[a]) < 0 and "\n" not in t.txt[a - 1]:
         return None  # not the start of a paragraph
     i = a + 1 if a < t.n and t.is_quote_mark(a) else a
     j = i
@@ -69,8 +69,8 @@ def _bare(t: Toks, lex: Lexicon, k: int, a: int, b: int, cues, prev_free: bool) 
 def _as_source(t: Toks, lex: Lexicon, a: int, b: int, cs: int, ce: int, cue: Cue) -> Attribution | None:
     """`As Joel Pollak observed, the biggest victor was …` and `…, as Clinton supporters point
     out.`: "as" opens the attribution and a comma parts it from the content."""
-    if cue.cls not in ("speech", "belief", "perception"):
-        return None
+    if cue.cls not in ("speech", "belief", "perception") or "as" not in t.low[max(a, cs - MAX_NP - 1):cs]:
+        return None  # (the words the walk below may reach hold no "as")
     i = cs
     while i - 1 >= a and i > cs - MAX_NP and t.low[i - 1] != "as" and t.qid[i - 1] < 0 \
             and t.txt[i - 1] not in (",", ";", ":") and t.txt[i - 1] not in SENT_END:
@@ -101,6 +101,8 @@ def _as_source(t: Toks, lex: Lexicon, a: int, b: int, cs: int, ce: int, cue: Cue
 def _colon_source(t: Toks, lex: Lexicon, a: int, b: int) -> Attribution | None:
     """`… - Michael P. McDonald: “At long last …”`: a name, a colon, a quotation (digests,
     round-ups, transcripts)."""
+    if t.text.find(":", t.start[a], t.end[b - 1]) < 0:
+        return None  # most sentences have no colon: no need to look at each word
     for c in range(a + 1, b - 1):
         if t.txt[c] != ":" or t.qid[c] >= 0 or not t.is_open_quote(c + 1):
             continue

@@ -21,6 +21,9 @@ COORD_VERBS = {"said", "says", "told", "tells", "wrote", "writes"}
 # ", while Clinton leads …": a contrast the writer draws, after the content
 CONTRAST_CUTS = {"while", "whereas", "though", "although", "compared"}
 TRAILING = {",", ";", ":", "—", "–", "-", "(", "..."}
+LEADING = TRAILING | SENT_END | {","}  # what `_trim` strips before content (built once, not per word)
+DASH_WORDS = {"—", "–", "--", "-"}  # the tokens `_dash` may accept
+INF = float("inf")
 
 
 @dataclass
@@ -44,14 +47,18 @@ class Attribution:
 
 def _only_quote(t: Toks, a: int, b: int) -> bool:
     q = t.qid[a]
-    return q >= 0 and all(t.qid[i] == q or t.is_punct(i) for i in range(a, b))
+    if q < 0:
+        return False
+    # most often every token is inside: then no word needs a closer look
+    return t.qid[a:b].count(q) == b - a or all(t.qid[i] == q or t.is_punct(i) for i in range(a, b))
 
 
 def _trim(t: Toks, a: int, b: int) -> tuple[int, int] | None:
     """Token range [a, b) without leading/trailing punctuation that is not part of a quote."""
-    while a < b and (t.txt[a].isspace() or (t.txt[a] in TRAILING | SENT_END | {","} and t.qid[a] < 0)):
+    txt, qid = t.txt, t.qid
+    while a < b and (txt[a].isspace() or (txt[a] in LEADING and qid[a] < 0)):
         a += 1
-    while b > a and (t.txt[b - 1].isspace() or (t.qid[b - 1] < 0 and (t.txt[b - 1] in TRAILING or t.txt[b - 1] in SENT_END))):
+    while b > a and (txt[b - 1].isspace() or (qid[b - 1] < 0 and (txt[b - 1] in TRAILING or txt[b - 1] in SENT_END))):
         b -= 1
     return (a, b) if b > a else None
 
@@ -74,20 +81,21 @@ def _content_end(t: Toks, lex: Lexicon, k: int, b: int) -> int:
     (", adding that …"), ", according to", a contrast (", while …"), the speaker's next act
     (", but did not …"), a coordinated cue verb (" and called for …", " but said …") or a
     last, unpaired dash (PolNeAR's content stops before all of these)."""
-    i = k
     dash = -1
-    while i < b:
-        if t.qid[i] >= 0:
-            i += 1
+    txt, low, qid = t.txt, t.low, t.qid
+    for i in range(k + 1, b):  # nothing below stops the content at its first word
+        if qid[i] >= 0:
             continue
-        w = t.low[i]
-        if i > k and _after_comma(t, i):
+        w = low[i]
+        # most words follow no comma and are no dash: a look at the words themselves comes
+        # before the full tests (this loop runs over every word of most contents)
+        if (txt[i - 1] == "," or txt[i - 2] == ",") and _after_comma(t, i):
             cue = lex.cues.get(w)
             if (cue and w.endswith("ing") and cue.cls in PARTICIPLE_CUT_CLASSES) or \
-                    " ".join(t.low[i:i + 2]) == "according to" or _subjectless_but(t, lex, i, b) \
+                    " ".join(low[i:i + 2]) == "according to" or _subjectless_but(t, lex, i, b) \
                     or w in CONTRAST_CUTS:
                 return i
-        if i > k and _dash(t, i):
+        if txt[i] in DASH_WORDS and _dash(t, i):
             dash = i if dash == -1 else -2  # a pair of dashes encloses an aside inside the content
         if w in ("and", "but") and i + 1 < b and i > k + 2:
             cue = lex.cues.get(t.low[i + 1])
@@ -95,7 +103,6 @@ def _content_end(t: Toks, lex: Lexicon, k: int, b: int) -> int:
                 return i
             if t.txt[i - 1] == "," and _pronoun_then_cue(t, lex, i + 1, b):
                 return i - 1  # "…, and she can now say that …": a second attribution of its own
-        i += 1
     # "… — a proposal he has raised before.": a last, unpaired dash opens the writer's aside
     return dash if dash > k + 2 else b
 
@@ -144,7 +151,8 @@ def _is_tail_left(t: Toks, i: int) -> bool:
     """Token i closes the content of a trailing attribution: a comma, or a closing quotation;
     also a stray closing mark after a comma (`…arrival,” Smith said`: its opening mark was
     lost) and a doubled space (a token of its own) after any of these."""
-    if i > 0 and is_inline_blank(t.txt[i]):
+    w = t.txt[i]
+    if i > 0 and w != "," and not w.isalnum() and is_inline_blank(w):  # (a blank is no word)
         i -= 1
     if i > 0 and t.qid[i] < 0 and t.is_quote_mark(i) and t.txt[i - 1] == "," and t.qid[i - 1] < 0:
         return True
@@ -164,18 +172,19 @@ def _before_marks(text: str, end: int, marks: str = "\"”'»") -> str:
 
 
 def _all_quoted(t: Toks, frags) -> bool:
-    return all(_within_quote(t, f) for f in frags)
+    for f in frags:  # (most often one: a loop, not a generator)
+        if not _within_quote(t, f):
+            return False
+    return True
 
 
 def _within_quote(t: Toks, f) -> bool:
     # quotations are sorted and disjoint: only the last one starting at or before f can hold
     # it (a scan of them all made a long article's extraction quadratic)
-    q = bisect_right(t.quotes, f[0], key=_first) - 1
+    # (f[0], inf) sorts after every quotation that starts at or before f[0]: a plain tuple
+    # comparison, not a Python key function per step
+    q = bisect_right(t.quotes, (f[0], INF)) - 1
     return q >= 0 and f[1] <= t.quotes[q][1]
-
-
-def _first(pair: tuple[int, int]) -> int:
-    return pair[0]
 
 
 def _quote_after(t: Toks, b: int) -> tuple[tuple[int, int], int] | None:

@@ -13,6 +13,7 @@ MAX_APPOSITION = 25
 MAX_BRACKETS = 8  # tokens in an aside like "(D-Md.)" between a name and what follows
 MAX_SUBJECT = 14  # words in a subject found by `loose_subject`
 DASHES = ("—", "–", "--")
+SUBJECT_BREAKS = {",", ";", ":", "(", ")", ".", "!", "?", *DASHES}  # marks a loose subject never spans
 
 
 @dataclass
@@ -83,10 +84,11 @@ def _np_before_rules(t: Toks, end: int, lo: int, lex: Lexicon) -> NP | None:
 def skip_adverbs(t: Toks, i: int, lo: int, lex: Lexicon) -> int:
     """Step left over auxiliaries and adverbs between a speaker and its cue ("has also
     repeatedly said", "famously responded")."""
+    low, skip = t.low, lex.g["skip_before_cue"]
     while i - 1 >= lo:
-        w = t.low[i - 1]
-        if w in lex.g["skip_before_cue"] or (len(w) > 4 and w.endswith("ly") and w.isalpha() and not t.is_title(i - 1)) \
-                or is_inline_blank(w):  # "Cohen  said": a doubled space
+        w = low[i - 1]
+        if w in skip or (len(w) > 4 and w.endswith("ly") and w.isalpha() and not t.is_title(i - 1)) \
+                or (not w.isalnum() and is_inline_blank(w)):  # "Cohen  said": a doubled space (never a word)
             i -= 1
         else:
             break
@@ -206,11 +208,15 @@ def split_role(t: Toks, np: NP, lex: Lexicon) -> NP:
     if np.pronoun:
         return np
     last_title = -1
+    low, title_words, titles = t.low, lex.title_words, lex.titles
     for x in range(np.start, np.end):
-        if t.low[x] in lex.title_words or t.low[x].rstrip(".") in lex.title_words:
+        if low[x] in title_words or low[x].rstrip(".") in title_words:
             last_title = x
-        elif any(" ".join(t.low[x - k:x + 1]) in lex.titles for k in (1, 2, 3) if x - k >= np.start):
-            last_title = x
+            continue
+        for k in range(1, min(3, x - np.start) + 1):  # a title of two to four words ending at x
+            if " ".join(low[x - k:x + 1]) in titles:
+                last_title = x
+                break
     if last_title < 0 or last_title + 1 >= np.end:
         return np
     name_start = last_title + 1
@@ -237,10 +243,10 @@ def loose_subject(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
             return None
         i = end = k
     j = i
+    stops = lex.g["subject_stops"]
     while j - 1 >= lo and end - (j - 1) <= MAX_SUBJECT:
         k = j - 1
-        if t.qid[k] >= 0 or t.txt[k] in (",", ";", ":", "(", ")") or t.txt[k] in DASHES \
-                or t.low[k] in lex.g["subject_stops"] or t.txt[k] in (".", "!", "?") \
+        if t.qid[k] >= 0 or t.txt[k] in SUBJECT_BREAKS or t.low[k] in stops \
                 or t.is_quote_mark(k):  # a stray mark (`…arrival,” Smith said`) is no one's name
             break
         j = k
@@ -252,11 +258,13 @@ def loose_subject(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
     if j >= end or t.low[j] in lex.g["clause_blockers"] or t.low[j] in lex.g["not_speakers"] \
             or (t.low[j].endswith("ing") and t.low[j] in lex.cues):
         return None  # "…, saying his campaign does not want": a participle's clause, no subject
-    if not any(_is_name_token(t, x, lex) or t.low[x] in lex.g["determiners"]
-               or t.low[x] in lex.g["inanimate_sources"] for x in range(j, end)):
+    determiners, inanimate = lex.g["determiners"], lex.g["inanimate_sources"]
+    if not any(t.low[x] in determiners or t.low[x] in inanimate or _is_name_token(t, x, lex)
+               for x in range(j, end)):
         return None
     if t.is_punct(end - 1) or t.low[end - 1] in lex.g["np_connectors"]:
         return None
-    if any(t.low[x] in lex.g["aux_verbs"] and t.txt[x] not in ("’s", "'s") for x in range(j, end)):
+    aux = lex.g["aux_verbs"]
+    if any(t.low[x] in aux and t.txt[x] not in ("’s", "'s") for x in range(j, end)):
         return None  # "the poll was conducted", "has at times been …": a clause, not a subject
     return NP(j, end)

@@ -47,8 +47,7 @@ class _Sentences:
             # a trained parser sets its own boundaries; ours are for attribution units. One
             # array write: setting is_sent_start token by token rescans the Doc each time.
             starts = numpy.full((t.n, 1), -1, dtype="int64")
-            for a, _ in sents:
-                starts[a, 0] = 1
+            starts[[a for a, _ in sents], 0] = 1
             doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
 
@@ -58,13 +57,13 @@ class _Cues:
         # per sentence unit, so that a multi-word cue never spans two sentences
         lex, t = lexicon.load(), doc._.toks
         # the words that can start a cue, in one pass: find_cues matches nothing before the
-        # first of them in a sentence, so it starts there (or is not run at all)
+        # first of them in a sentence, nor past the longest cue from the last of them, so it
+        # reads only that stretch (or is not run at all)
         firsts = list(compress(range(t.n), map(lex.cue_widths.__contains__, t.low)))
         cues = []
         for a, b in t.sents:
-            k = bisect_left(firsts, a)
-            first = firsts[k] if k < len(firsts) else b
-            cues.append(find_cues(t, lex, first, b) if first < b else [])
+            k, end = bisect_left(firsts, a), bisect_left(firsts, b)
+            cues.append(find_cues(t, lex, firsts[k], min(b, firsts[end - 1] + lex.longest_cue)) if k < end else [])
         doc._.cues = cues
         return doc
 

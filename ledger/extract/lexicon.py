@@ -25,6 +25,13 @@ class Lexicon:
     source_nouns: dict[str, str]  # lower-cased head noun → anonymous | group
     org_words: set[str]  # lower-cased
     g: dict = field(default_factory=dict)  # grammar.json, lists turned into sets
+    longest_cue: int = field(init=False)  # the most words in a cue
+    # the starts of "Read more:" lines, as str.startswith takes them (is_heading asks per sentence)
+    read_more_prefixes: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self):
+        self.longest_cue = max(map(max, self.cue_widths.values()), default=0)
+        self.read_more_prefixes = tuple(self.g.get("read_more_prefixes", ()))
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,10 @@ CLOSING = "”»"
 STRAIGHT = '"'
 DOUBLE_APOSTROPHE = "''"  # some wires write a quotation mark as two apostrophes
 QUOTE_MARKS = set(OPENING + CLOSING + STRAIGHT) | {DOUBLE_APOSTROPHE}
-_MARKS = re.compile(r"''|[\"“”«»„\n]")
+# Any mark, or two apostrophes (a lone one matches nothing). Written as a character class and
+# a test after it, not as `''|[…]`: a pattern that opens with a class lets the regex engine skip
+# straight to the next candidate character, which more than halves find_quotes' time.
+_MARKS = re.compile(r"[\"“”«»„\n'](?:(?<!')|')")
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:

@@ -4,15 +4,35 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import chain, compress
-from operator import itemgetter
+
+import numpy
 
 from .lexicon import Lexicon
 from .quotes import QUOTE_MARKS
 from .tokens import SENT_END, Toks
 
-# what a sentence's last word ends with, and what may stand between it and the next sentence
-_END_CHARS = frozenset(w[-1] for w in SENT_END)
+# what may stand between a sentence's last word and the next sentence
 _CLOSERS = QUOTE_MARKS | {")", "]", "’", "'"}
+
+
+def _code_table(chars) -> numpy.ndarray:
+    """A look-up table of code points: True at each of `chars`, and False in its last entry,
+    where `_in` sends every code point past the table."""
+    table = numpy.zeros(max(map(ord, chars)) + 2, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+def _in(codes: numpy.ndarray, table: numpy.ndarray) -> numpy.ndarray:
+    return table[numpy.minimum(codes, len(table) - 1)]
+
+
+def _ascii_lower(codes: numpy.ndarray) -> numpy.ndarray:
+    return (codes >= ord("a")) & (codes <= ord("z"))
+
+
+_END_TABLE = _code_table({w[-1] for w in SENT_END})  # what a sentence's last word ends with
+_CLOSER_TABLE = _code_table({c for w in _CLOSERS for c in w})  # a closer's first and last character
 
 
 def split_sentences(t: Toks, lex: Lexicon) -> list[tuple[int, int]]:
@@ -27,17 +47,18 @@ def _candidates(t: Toks) -> list[int]:
     `_starts_sentence` accepts, and a few more, found without a Python test per token. A unit
     starts after a line break, after a word that can end a sentence (".", "etc.", "?") or a
     word of an all-caps heading ("'S" is one too), each possibly followed by closing quotes and
-    brackets. (Tokens are never empty: itemgetter(-1) is their last character.)"""
-    n, txt = t.n, t.txt
-    cand = set()
-    seeds = chain(compress(range(n), map(_END_CHARS.__contains__, map(itemgetter(-1), txt))),
-                  compress(range(n), map(str.isupper, txt)))
-    for k in seeds:
-        i = k + 1
-        cand.add(i)
-        while i < n and txt[i] in _CLOSERS:
-            i += 1
-            cand.add(i)
+    brackets."""
+    n, txt, first, last = t.n, t.txt, t.first_code, t.last_code
+    ends = numpy.flatnonzero(_in(last, _END_TABLE)).tolist()
+    # str.isupper is asked only of the tokens that neither start nor end with a lower-case
+    # ASCII letter: most do
+    maybe = numpy.flatnonzero(~_ascii_lower(first) & ~_ascii_lower(last)).tolist()
+    caps = compress(maybe, map(str.isupper, map(txt.__getitem__, maybe)))
+    cand = set(map((1).__add__, chain(ends, caps)))
+    # through closing quotes and brackets: the closers in order, so that a run of them grows
+    for i in numpy.flatnonzero(_in(first, _CLOSER_TABLE) & _in(last, _CLOSER_TABLE)).tolist():
+        if i in cand and txt[i] in _CLOSERS:
+            cand.add(i + 1)
     # token i follows a line break when one lies in [start[i-1], start[i]): in the token before
     # it or in the gap between them
     nl = t.text.find("\n")
@@ -49,13 +70,14 @@ def _candidates(t: Toks) -> list[int]:
 
 def _starts_sentence(t: Toks, i: int, abbrev: set) -> bool:
     """Whether token i (i > 0) starts a sentence unit."""
-    text = t.text
-    prev_end, cur_start = t.end[i - 1], t.start[i]
-    gap = text[prev_end:cur_start]
-    if t.txt[i].isspace():
+    nxt = t.txt[i]
+    gap = t.text[t.end[i - 1]:t.start[i]]
+    if nxt.isspace():
         return False
     if "\n" in gap or "\n" in t.txt[i - 1]:
         return not (t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1])  # a quotation over paragraphs: one unit
+    if not (nxt[:1].isupper() or nxt[:1].isdigit() or t.is_open_quote(i) or nxt in ("(", "[")):
+        return False  # no line break, and no word that starts a unit (a heading's next word is one too)
     if _heading_ends_before(t, i):
         return True
     # the last real token before i, looking through closing quotes and brackets
@@ -68,8 +90,7 @@ def _starts_sentence(t: Toks, i: int, abbrev: set) -> bool:
         return False  # "3.5", "U.S." and the like: no space, no boundary
     if t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1] and not t.is_open_quote(i):
         return False  # inside one quotation
-    nxt = t.txt[i]
-    return bool(nxt[:1].isupper() or nxt[:1].isdigit() or t.is_open_quote(i) or nxt in ("(", "["))
+    return True
 
 
 def _ends_sentence(t: Toks, j: int, abbrev: set) -> bool:
@@ -111,7 +132,7 @@ def is_heading(t: Toks, a: int, b: int, lex: Lexicon) -> bool:
     line_start = t.text.rfind("\n", 0, t.start[a]) + 1
     line_end = t.text.find("\n", t.end[b - 1])
     line = t.text[line_start: len(t.text) if line_end < 0 else line_end].strip()
-    if line.lower().startswith(tuple(lex.g["read_more_prefixes"])):  # any of them, in one call
+    if line.lower().startswith(lex.read_more_prefixes):  # any of them, in one call
         return True
     if _all_caps(t.txt, a, b):
         return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 import weakref
 from bisect import bisect_left
 
+import numpy
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
@@ -14,7 +15,7 @@ SENT_END = {".", "!", "?", "...", "…"}
 
 class Toks:
     __slots__ = ("_doc", "text", "n", "txt", "low", "start", "end", "qid", "title", "quotes", "sents", "sent_of",
-                 "ent_end", "ent_start", "ent_label")
+                 "ent_end", "ent_start", "ent_label", "first_code", "last_code")
 
     def __init__(self, doc: Doc, quotes: list[tuple[int, int]], text: str | None = None):
         # a weak reference: the Doc holds this view (doc._.toks), and a strong one back would
@@ -26,15 +27,20 @@ class Toks:
         # one array read instead of a Token object per token per attribute (the pipeline's
         # largest cost otherwise); the columns are combined in numpy and each turned into a
         # list once: tolist() of the 2-D array builds a small list per token and was slower
-        self.start: list[int] = []
-        self.end: list[int] = []
-        if self.n:
-            arr = doc.to_array([IDX, LENGTH])
-            self.start, self.end = arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
+        arr = doc.to_array([IDX, LENGTH]) if self.n else numpy.zeros((0, 2), dtype="int64")
+        starts, ends = arr[:, 0], arr[:, 0] + arr[:, 1]
+        self.start: list[int] = starts.tolist()
+        self.end: list[int] = ends.tolist()
         self.txt = [text[s:e] for s, e in zip(self.start, self.end)]
         self.low = list(map(str.lower, self.txt))
+        # each token's first and last character, as code points, for the rules that test one
+        # character of every token: in numpy, one operation per document, not one per token.
+        # (Tokens are never empty. numpy.array copies a str's characters as code points: a view
+        # of them as integers costs a third of text.encode("utf-32").)
+        codes = numpy.array([text]).view(numpy.uint32)
+        self.first_code, self.last_code = codes[starts], codes[ends - 1]
         # is_title, once per token: the rules ask it of most tokens, often several times
-        self.title = [w[:1].isupper() and w not in QUOTE_MARKS for w in self.txt]
+        self.title = _titles(self.first_code)
         self.quotes = quotes
         self.qid = _quote_ids(self.start, quotes)
         self.sents: list[tuple[int, int]] = []
@@ -80,6 +86,15 @@ class Toks:
 
     def span_text(self, a: int, b: int) -> str:
         return self.text[self.start[a]:self.end[b - 1]]
+
+
+def _titles(first: numpy.ndarray) -> list[bool]:
+    """Whether each token's first character is upper-case, from their code points. (No quote
+    mark is: is_title need not exclude them.)"""
+    title = (first >= ord("A")) & (first <= ord("Z"))
+    other = numpy.flatnonzero(first > 127)  # the few outside ASCII, one by one
+    title[other] = [chr(c).isupper() for c in first[other].tolist()]
+    return title.tolist()
 
 
 def _quote_ids(starts: list[int], quotes: list[tuple[int, int]]) -> list[int]:

@@ -13,6 +13,7 @@ from ..extract.speakers import NP, split_role
 from ..extract.tokens import Toks
 
 FUZZY_MIN = 0.8  # normalised similarity for "Blinekn" ~ "Blinken"
+NAME_LINKS = frozenset(("of", "al", "bin", "de", "van", "von"))  # lower-case words inside a name
 
 
 @dataclass
@@ -40,32 +41,48 @@ class DocumentEntities:
         self.persons: list[tuple[int, Entity]] = []  # (char offset, entity) of full names
         self.seen: list[tuple[int, Entity]] = []  # resolved speakers, in order
         self._scan_names()
+        # the full names by name (the first introduced) and by head word (in order), for
+        # _person: a look-up per speaker, not a pass over every name in the article
+        self._by_name: dict[str, Entity] = {}
+        self._by_head: dict[str, list[tuple[int, Entity]]] = {}
+        for off, ent in self.persons:
+            self._by_name.setdefault(ent.name, ent)
+            self._by_head.setdefault(ent.head, []).append((off, ent))
 
     # --- introductions -------------------------------------------------------------------
     def _scan_names(self):
         t, lex = self.t, self.lex
-        n, title, low, qid, sent_of = t.n, t.title, t.low, t.qid, t.sent_of  # title[i] is t.is_title(i)
-        name_links = ("of", "al", "bin", "de", "van", "von")
+        n, title, low, txt, qid, sent_of = t.n, t.title, t.low, t.txt, t.qid, t.sent_of  # title[i] is t.is_title(i)
+        title_words, org_words, g = lex.title_words, lex.org_words, lex.g
+        not_names, pronouns = g["not_names"], g["pronoun_subjects"]
+        determiners, not_speakers = g["determiners"], g["not_speakers"]
         nxt = 0  # a run of capitalised words is read once, from its first word
-        for i in compress(range(n), title):
-            if i < nxt or qid[i] >= 0 or low[i] in lex.g["not_names"] or low[i] in lex.g["pronoun_subjects"]:
+        # (the last token cannot start a run of two words)
+        for i in compress(range(n - 1), title):
+            if i < nxt:
+                continue
+            k = i + 1
+            if not title[k] and low[k] not in title_words and low[k] not in NAME_LINKS:
+                continue  # most capitalised words stand alone: no run, no name (the quick test first)
+            if qid[i] >= 0 or low[i] in not_names or low[i] in pronouns:
                 continue  # "But Trump said", "And I": a capitalised conjunction or pronoun starts no name
             j = i
             while j < n and sent_of[j] == sent_of[i] and (
-                    title[j] or low[j] in lex.title_words or
-                    (low[j] in name_links and j + 1 < n and title[j + 1])):
+                    title[j] or low[j] in title_words or
+                    (low[j] in NAME_LINKS and j + 1 < n and title[j + 1])):
                 j += 1
             nxt = max(j, i + 1)
             if sum(title[i:j]) < 2:
                 continue  # a name needs two capitalised words, and split_role only drops words
             np = split_role(t, NP(i, j), lex)
-            toks = [x for x in range(np.start, np.end) if t.is_title(x)]
-            shouting = any(t.txt[x].isupper() and len(t.txt[x]) > 3 for x in toks)  # headings
-            if len(toks) >= 2 and not shouting and not any(t.low[x] in lex.org_words for x in toks) \
-                    and t.low[np.start] not in lex.g["determiners"] and t.txt[np.start].lower() not in lex.g["not_speakers"]:
-                role = t.span_text(*np.role) if np.role else self._apposition_role(np.end)
-                name = t.span_text(np.start, np.end)
-                self.persons.append((t.start[np.start], Entity(name, "person", role, t.low[np.end - 1])))
+            a, b = np.start, np.end
+            toks = list(compress(range(a, b), title[a:b]))
+            if len(toks) < 2 or low[a] in determiners or low[a] in not_speakers:
+                continue  # (the cheap tests first)
+            if any(low[x] in org_words for x in toks) or any(txt[x].isupper() and len(txt[x]) > 3 for x in toks):
+                continue  # an organization's name, or a heading in capitals
+            role = t.span_text(*np.role) if np.role else self._apposition_role(b)
+            self.persons.append((t.start[a], Entity(t.span_text(a, b), "person", role, low[b - 1])))
 
     def _apposition_role(self, e: int) -> str | None:
         """"Jeff Flake, the US Ambassador to Turkey," → "US Ambassador to Turkey"."""
@@ -123,11 +140,12 @@ class DocumentEntities:
                         ent.gender = gender  # "Sarandon … She said": later "he" is someone else
                     return ent
             if want == "person":
-                before = [ent for off, ent in self.persons if off < s and _agrees(ent, gender)]
-                if before:
-                    if gender and before[-1].gender is None:
-                        before[-1].gender = gender
-                    return before[-1]
+                # the last full name introduced before
+                for off, ent in reversed(self.persons):
+                    if off < s and _agrees(ent, gender):
+                        if gender and ent.gender is None:
+                            ent.gender = gender
+                        return ent
             return None
         words = text.split()
         if not words:
@@ -166,12 +184,10 @@ class DocumentEntities:
 
     def _person(self, np: NP, s: int, name: str, head: str) -> Entity:
         if len(name.split()) >= 2:
-            for _, ent in self.persons:
-                if ent.name == name:
-                    return ent
-            return Entity(name, "person", head=head)
+            ent = self._by_name.get(name)
+            return ent if ent is not None else Entity(name, "person", head=head)
         # a surname: the full name introduced earlier, else later (headlines come first)
-        exact = [(off, ent) for off, ent in self.persons if ent.head == head]
+        exact = self._by_head.get(head)
         if exact:
             before = [x for x in exact if x[0] <= s]
             return (before[-1] if before else exact[0])[1]

@@ -6,7 +6,6 @@ never spaCy Docs or model objects.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Iterable
@@ -15,11 +14,7 @@ from ..models import EXTRACTOR_VERSION, Article, Claim, Span
 from ..resolve.dating import article_dates
 from ..resolve.speakers import build_speakers
 from .db import LedgerError
-from .schema import to_row
-
-
-# json.dumps(value, ensure_ascii=False), without building an encoder for every value
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
+from .schema import json_text, to_row
 
 
 @dataclass
@@ -63,7 +58,7 @@ def prepare(article: Article, claims: list[Claim], extractor: str = EXTRACTOR_VE
         article={**to_row(article), "claim_count": len(claims), "extractor": extractor},
         claims=[{**to_row(c), "speaker_key": c.speaker_id} for c in claims],
         speakers=[{"local_id": sp.id, "name": sp.name, "type": sp.type,
-                   "aliases": _to_json(sp.aliases), "roles": _to_json(sp.roles), "claim_count": counts[sp.id]}
+                   "aliases": json_text(sp.aliases), "roles": json_text(sp.roles), "claim_count": counts[sp.id]}
                   for sp in local],
         dates=[to_row(m) for m in article_dates(article, claims)],
         extractor=extractor)

@@ -279,6 +279,10 @@ from reviews r left join claims c on c.id = r.claim_id""",
 FTS_TOKENIZE = "porter"
 
 
+# json.dumps(value, ensure_ascii=False), without building an encoder for every value
+json_text = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def to_row(model: BaseModel) -> dict[str, Any]:
     """A model instance → a row of its table (spans flattened, lists as JSON)."""
     row: dict[str, Any] = {}
@@ -293,16 +297,12 @@ def to_row(model: BaseModel) -> dict[str, Any]:
                 row[text], row[start], row[end] = value.text, value.start, value.end
             if fragments:
                 frags = value.fragments if value is not None else None
-                row[fragments] = _to_json([f.model_dump() for f in frags]) if frags else None
+                row[fragments] = json_text([f.model_dump() for f in frags]) if frags else None
         elif isinstance(value, (list, dict)):
-            row[name] = _to_json(value)
+            row[name] = json_text(value)
         else:
             row[name] = value
     return row
-
-
-# json.dumps(value, ensure_ascii=False), without building an encoder for every value
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @lru_cache(maxsize=None)

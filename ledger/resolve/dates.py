@@ -45,6 +45,7 @@ def _words() -> dict:
 
 WEEKDAYS = {name: i for i, name in enumerate(calendar.day_name)}  # Monday → 0, as date.weekday()
 MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
+MONTH_NAMES = {i: name for name, i in MONTHS.items()}  # as calendar.month_name, which formats a date per call
 # AP-style abbreviations, accepted only before a day number ("Aug. 5"): alone they are names or words
 MONTH_ABBREVIATIONS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9,
                        "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12}
@@ -82,16 +83,27 @@ def _ci(phrases) -> str:
 
 
 @lru_cache(maxsize=1)
+def _parts() -> dict[str, str]:
+    """The month names and the numbers of the grammar, for _grammar and _number_tests."""
+    month = _alt(MONTHS)
+    return {
+        "month": month,
+        "any_month": f"(?:{month}\\b|{_alt(MONTH_ABBREVIATIONS)}(?:\\.|\\b))",  # not "Mar" of "3 Marco"
+        # a day number is not part of a longer number, a percentage or a time ("May 2024", "March 15%")
+        "day": r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w%]|[.,:]\d)",
+        "year": r"(?<![\w$£€.,/-])(?:19|20)\d\d(?![\w%]|[.,:/]\d|-\d)",
+        "ago": r"\s+(?:day|week|month|year)s?\s+ago",  # after the count, case-insensitive
+    }
+
+
+@lru_cache(maxsize=1)
 def _grammar() -> dict[str, str]:
     """Each kind's pattern; month, weekday and day names are case-sensitive (so "may" the verb never
     matches), the words around them are not ("On Tuesday", "Late last week")."""
     w = _words()
     weekday = _alt(WEEKDAYS)
-    month = _alt(MONTHS)
-    any_month = f"(?:{month}\\b|{_alt(MONTH_ABBREVIATIONS)}(?:\\.|\\b))"  # not "Mar" of "3 Marco"
-    # a day number is not part of a longer number, a percentage or a time ("May 2024", "March 15%")
-    day = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w%]|[.,:]\d)"
-    year = r"(?<![\w$£€.,/-])(?:19|20)\d\d(?![\w%]|[.,:/]\d|-\d)"
+    p = _parts()
+    month, any_month, day, year = p["month"], p["any_month"], p["day"], p["year"]
     month_day = f"{any_month}\\s+{day}(?:,?\\s+{year})?"  # "July 31, 2024"
     # "31 July 2024", "the 5th of May"
     day_month = f"(?<![\\w$£€.,/-])(?:(?i:the)\\s+)?{day}\\s+(?:of\\s+)?{any_month}(?:,?\\s+{year})?"
@@ -109,7 +121,7 @@ def _grammar() -> dict[str, str]:
         "month": f"{lead}?{part}?(?:{_ci(w['month_relatives'])}\\s+)?{month}(?![\\w'’-]|\\s*\\d|\\.\\d)",
         "iso": r"(?:(?i:on)\s+)?(?<![\w-])(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\w-])",
         "year": f"{lead}?{part}?{year}",
-        "ago": f"(?<![\\w-])(?i:{number}\\s+(?:day|week|month|year)s?\\s+ago)\\b",  # not "five" of "twenty-five"
+        "ago": f"(?<![\\w-])(?i:{number}{p['ago']})\\b",  # not "five" of "twenty-five"
         "relative": f"(?:{_ci(w['day_qualifiers'])}\\s+)?{_ci(w['relative'])}\\b",  # "late last week"
     }
 
@@ -127,6 +139,13 @@ def _full() -> dict[str, re.Pattern]:
     return {k: re.compile(p) for k, p in _grammar().items()}
 
 
+# Opens the patterns that search for word starts: any character but an ASCII word character,
+# with a \b after it (so exactly the non-word characters, as \W). A pattern opening with a
+# class is tried only where the class matches, one opening with \b or a look-ahead at every
+# position; and an ASCII class is a bitmap test, cheaper than the Unicode test of \W.
+_BREAK = "[^0-9A-Za-z_]"
+
+
 @lru_cache(maxsize=1)
 def _trigger() -> tuple[re.Pattern, re.Pattern]:
     """The words every expression contains: a weekday or month name, a digit, or the last word of a
@@ -141,7 +160,7 @@ def _trigger() -> tuple[re.Pattern, re.Pattern]:
     # both cases spelled out: an inline (?i:) group makes the search several times slower
     words = names + sorted(last) + sorted(x.capitalize() for x in last)
     word = rf"(?:{_alt(words)}\b|\d)"
-    return re.compile(word), re.compile(rf"\W{word}")
+    return re.compile(word), re.compile(rf"{_BREAK}\b{word}")
 
 
 def _anchors(text: str, start: int, end: int):
@@ -166,13 +185,43 @@ def _starters() -> frozenset[str]:
 _WORD = re.compile(r"\b\w+")
 
 
+@lru_cache(maxsize=1)
+def _number_tests() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """The grammar takes a number only as a year (an ISO date's too), a day beside its month, or
+    the count of an "ago". Three patterns: what may follow from the number on ("2024", "5 June",
+    "5 days ago"), a day number, and a month name ending just before the spaces before a day
+    ("June 5")."""
+    p = _parts()
+    own = rf"{p['year']}|(?:19|20)\d\d-|{p['day']}\s+(?:of\s+)?{p['any_month']}|(?i:\d{{1,3}}{p['ago']})"
+    month_before = rf"(?:{p['month']}|{_alt(MONTH_ABBREVIATIONS)}\.?)\Z"
+    return re.compile(own), re.compile(p["day"]), re.compile(month_before)
+
+
+def _may_be_in_date(text: str, a: int, end: int) -> bool:
+    """False where the number at a (a digit after a non-word character) can be part of no date
+    expression in text[:end], so the grammar need not be tried there: most numbers in news are
+    counts, sums and shares. A necessary test, never a sufficient one; the month and day of an
+    ISO date, after a hyphen, are left to the grammar."""
+    if a and text[a - 1] == "-":
+        return True
+    own, day, month_before = _number_tests()
+    if own.match(text, a, end):
+        return True
+    if not day.match(text, a, end):
+        return False
+    k = a  # "June 5": the month, then spaces, then the day
+    while k and text[k - 1].isspace():
+        k -= 1
+    return k < a and month_before.search(text, max(k - 10, 0), k) is not None
+
+
 def _scan(text: str, start: int, end: int):
     """Leftmost, non-overlapping grammar matches that pass _keep, found from the trigger words: the
     grammar is tried at the trigger and at the few words before it that can open an expression."""
     scanner, starters = _scanner(), _starters()
     pos = start
     for a in _anchors(text, start, end):
-        if a < pos:
+        if a < pos or (text[a].isdigit() and not _may_be_in_date(text, a, end)):
             continue
         tries = [x.start() for x in _WORD.finditer(text, max(pos, a - 40), a)
                  if x.group()[0].isdigit() or x.group().lower() in starters]
@@ -294,7 +343,7 @@ def _resolve_monthday(expr: str, article_date: str | None) -> tuple[str | None, 
     month = _find_month(expr)
     day = int(re.search(r"(?<![\d-])(?:3[01]|[12]\d|0?[1-9])(?!\d)", re.sub(r"(?:19|20)\d\d", "", expr)).group())
     year = _find_year(expr)
-    core = f"{calendar.month_name[month]} {day}" + (f", {year}" if year else "")
+    core = f"{MONTH_NAMES[month]} {day}" + (f", {year}" if year else "")
     if year is None and _base(article_date) is None:
         return None, None
     d = _day_of(core, None if year else article_date)
@@ -323,14 +372,19 @@ def _resolve_weekday(expr: str, article_date: str | None) -> tuple[str | None, G
     return (d.isoformat(), "day") if d else (None, None)
 
 
+@lru_cache(maxsize=1)
+def _month_relatives() -> list[tuple[str, int]]:
+    return sorted(_words()["month_relatives"].items(), key=lambda kv: -len(kv[0]))  # "this past" before "this"
+
+
 def _resolve_month(expr: str, article_date: str | None) -> tuple[str | None, Granularity | None]:
     base = _base(article_date)
     if base is None:
         return None, None
     month = _find_month(expr)
     words = " ".join(expr.lower().split())
-    shift = next((v for k, v in sorted(_words()["month_relatives"].items(), key=lambda kv: -len(kv[0]))
-                  if re.search(rf"\b{k}\s+{calendar.month_name[month].lower()}\b", words)), None)
+    shift = next((v for k, v in _month_relatives()
+                  if re.search(rf"\b{k}\s+{MONTH_NAMES[month].lower()}\b", words)), None)
     if shift is None:  # like PREFER_DATES_FROM past: the latest such month not after the article's
         year = base.year if month <= base.month else base.year - 1
     elif shift < 0:
@@ -458,11 +512,14 @@ def utterance_date(text: str, sentence: Span, content: Span | list[Span], cue: S
     """The date the statement was made, when the sentence gives one outside the content and the speaker:
     "On Tuesday, X said ...", "X said on July 31 that ...", "X said late on Saturday." The one nearest
     the cue, in the cue's own clause; a date with value None is still returned (known date, unresolved)."""
+    mentions = _sentence_dates(text, sentence[0], sentence[1], article_date)
+    if not mentions:  # most sentences
+        return None
     frags = _fragments(content)
     blocked = frags + ([speaker] if speaker else [])
     anchor = cue or speaker or ((min(f[0] for f in frags), max(f[1] for f in frags)) if frags else None)
     best: tuple[int, int, DateMention] | None = None
-    for m in _sentence_dates(text, sentence[0], sentence[1], article_date):
+    for m in mentions:
         span = (m.start, m.end)
         if any(_overlaps(span, b) for b in blocked):
             continue
@@ -496,7 +553,10 @@ def utterance_date(text: str, sentence: Span, content: Span | list[Span], cue: S
 # --- settings ------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _setting_pattern() -> re.Pattern:
+def _setting_pattern() -> tuple[re.Pattern, re.Pattern]:
+    """Two patterns, as _trigger's, with the setting as group 1: the setting alone (at the start
+    of the text), and the setting after the character before it, which is how find_setting
+    searches."""
     w = _words()
     names = _alt(list(WEEKDAYS) + list(MONTHS) + list(MONTH_ABBREVIATIONS))
     # a capitalised word that is not a date ("in Ankara on Monday" stops before "Monday")
@@ -511,14 +571,18 @@ def _setting_pattern() -> re.Pattern:
               rf"|(?:{modifier}\s+){{0,2}}{_alt(w['setting_bare_events'])})\b")
     on_events = rf"{det}\s+(?:{modifier}\s+){{0,3}}{_alt(w['setting_on_events'])}s?\b"
     speaking = _ci(w["setting_speaking"])
-    # the letters a setting can start with, in either case, first: most positions fail that test
-    starts = {p[0].lower() for key in ("setting_speaking", "setting_leads", "setting_addressing") for p in w[key]}
-    first = re.escape("".join(sorted(starts | {"o"} | {c.upper() for c in starts | {"o"}})))
-    return re.compile(
-        rf"(?=[{first}])\b(?:(?:{speaking}\s+)?{_ci(w['setting_leads'])}\s+{events}{tail}"
-        rf"|(?:{speaking}\s+)?(?i:on)\s+{on_events}{tail}"
-        rf"|{speaking}\s+{_ci(w['setting_speaking_preps'])}\s+{np}{tail}"
-        rf"|{_ci(w['setting_addressing'])}\s+{np}{tail})")
+    # the words a setting can open with, and before them their first letters in either case:
+    # most word starts fail the letter, most of the rest the word, in one cheap test before
+    # the alternatives below try theirs one by one
+    keys = ("setting_speaking", "setting_leads", "setting_addressing")
+    openers = {p.split()[0] for key in keys for p in w[key]} | {"on"}
+    starts = {p[0].lower() for p in openers}
+    first = re.escape("".join(sorted(starts | {c.upper() for c in starts})))
+    setting = (rf"(?=[{first}])(?={_ci(openers)}\s)\b(?:(?:{speaking}\s+)?{_ci(w['setting_leads'])}\s+{events}{tail}"
+               rf"|(?:{speaking}\s+)?(?i:on)\s+{on_events}{tail}"
+               rf"|{speaking}\s+{_ci(w['setting_speaking_preps'])}\s+{np}{tail}"
+               rf"|{_ci(w['setting_addressing'])}\s+{np}{tail})")
+    return re.compile(rf"({setting})"), re.compile(rf"{_BREAK}({setting})")
 
 
 def _trim(text: str, start: int, end: int) -> Span:
@@ -537,18 +601,22 @@ def find_setting(text: str, sentence: Span, content: Span | list[Span]) -> Span 
     """Where it was said, when the sentence gives it outside the content: "during a press conference in
     Istanbul", "in an interview with CNN", "speaking at the UN General Assembly", "in a statement".
     Character offsets of the first such phrase, from its preposition to the end of its place or name."""
-    frags = sorted(f for f in _fragments(content) if _overlaps(f, sentence))
+    start, end = sentence
+    frags = sorted(f for f in _fragments(content) if f[0] < end and start < f[1])  # overlapping the sentence
     # scan only the stretches between content fragments, so that no setting reaches into a quote
-    segments, pos = [], sentence[0]
+    segments, pos = [], start
     for f0, f1 in frags:
         if f0 > pos:
             segments.append((pos, f0))
-        pos = max(pos, f1)
-    if pos < sentence[1]:
-        segments.append((pos, sentence[1]))
-    pattern = _setting_pattern()
+        if f1 > pos:
+            pos = f1
+    if pos < end:
+        segments.append((pos, end))
+    alone, after_break = _setting_pattern()
     for s0, s1 in segments:
-        m = pattern.search(text, s0, s1)
+        # a setting starts at a word: at the start of the text, or after a break character
+        # (from the one before s0)
+        m = (s0 == 0 and alone.match(text, 0, s1)) or after_break.search(text, max(s0 - 1, 0), s1)
         if m:
-            return _trim(text, m.start(), m.end())
+            return _trim(text, m.start(1), m.end(1))
     return None

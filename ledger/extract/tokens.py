@@ -5,7 +5,7 @@ import weakref
 from bisect import bisect_left
 
 import numpy
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc
 
 from .quotes import QUOTE_MARKS
@@ -26,9 +26,16 @@ class Toks:
         self.n = len(doc)
         # one array read instead of a Token object per token per attribute (the pipeline's
         # largest cost otherwise); the columns are combined in numpy and each turned into a
-        # list once: tolist() of the 2-D array builds a small list per token and was slower
-        arr = doc.to_array([IDX, LENGTH]) if self.n else numpy.zeros((0, 2), dtype="int64")
-        starts, ends = arr[:, 0], arr[:, 0] + arr[:, 1]
+        # list once: tolist() of the 2-D array builds a small list per token and was slower.
+        # A token ends where the next begins, less its trailing space (SPACY): the Doc's text
+        # is each token's text and its space in turn. SPACY is a token field and LENGTH one of
+        # the lexeme, which to_array reads at twice the cost.
+        arr = doc.to_array([IDX, SPACY]).astype("int64") if self.n else numpy.zeros((0, 2), dtype="int64")
+        starts = arr[:, 0]
+        ends = numpy.empty_like(starts)
+        ends[:-1] = starts[1:] - arr[:-1, 1]
+        if self.n:
+            ends[-1] = starts[-1] + len(doc[-1])
         self.start: list[int] = starts.tolist()
         self.end: list[int] = ends.tolist()
         self.txt = [text[s:e] for s, e in zip(self.start, self.end)]
@@ -50,12 +57,12 @@ class Toks:
         self.ent_end: dict[int, tuple[int, str]] = {}  # end token → (start token, label)
         self.ent_start: dict[int, tuple[int, str]] = {}  # start token → (end token, label)
         self.ent_label: dict[int, str] = {}  # token → label of the entity it lies in
-        if self.n and doc.has_annotation("ENT_IOB"):
-            for e in doc.ents:
-                self.ent_end[e.end] = (e.start, e.label_)
-                self.ent_start[e.start] = (e.end, e.label_)
-                for i in range(e.start, e.end):
-                    self.ent_label[i] = e.label_
+        # (doc.ents is empty without them, and cheaper to ask than has_annotation)
+        for e in doc.ents:
+            self.ent_end[e.end] = (e.start, e.label_)
+            self.ent_start[e.start] = (e.end, e.label_)
+            for i in range(e.start, e.end):
+                self.ent_label[i] = e.label_
 
     @property
     def doc(self) -> Doc | None:

@@ -126,6 +126,46 @@ def test_the_plain_word_shortcut_is_taken_and_leaves_special_cases_alone(nlp):
         "He", "can", "not", "(", "can", "not", ")", "go", "EXCHANGE", "Flake", "said"]
 
 
+@pytest.fixture(scope="module")
+def suffix_searches():
+    """spaCy's English suffix regex, and ours that tries only the alternatives that can end
+    with a string's last character (pipeline._SuffixSearch)."""
+    import spacy
+    from spacy.util import compile_suffix_regex
+
+    from ledger.extract.pipeline import _SuffixSearch
+    pieces = spacy.blank("en").Defaults.suffixes
+    ours = _SuffixSearch(pieces)
+    return compile_suffix_regex(pieces).search, ours.search, "".join(sorted(ours.by_last))
+
+
+def _span(m):
+    return None if m is None else m.span()
+
+
+@settings(FAST, max_examples=2000)
+@given(st.data())
+def test_the_suffix_search_finds_what_spacys_suffix_regex_finds(suffix_searches, data):
+    theirs, ours, named = suffix_searches
+    # the characters the alternatives end with, and others, newlines among them ($ matches before one)
+    alphabet = st.sampled_from(named + "aZ09 \n.'’°$km/²%)\"”")
+    text = data.draw(st.one_of(st.text(alphabet, max_size=10), WORDY, st.text(ANY_CHAR, max_size=12)))
+    assert _span(ours(text)) == _span(theirs(text))
+
+
+def test_the_suffix_search_splits_by_last_character_and_pickles(suffix_searches):
+    import pickle
+
+    from ledger.extract.pipeline import _SuffixSearch
+    theirs, ours, named = suffix_searches
+    assert len(named) > 20  # the alternatives' last characters were worked out, not all left to the full regex
+    for word in ["said,", "U.S.,", "5km", "(Flake)", "20%", "it.\n", "“quote”", "plain"]:
+        assert _span(ours(word)) == _span(theirs(word))
+    copy = pickle.loads(pickle.dumps(ours.__self__))
+    assert isinstance(copy, _SuffixSearch) and copy.pattern == ours.__self__.pattern
+    assert _span(copy.search("said,")) == (4, 5)
+
+
 @settings(FAST, max_examples=40)
 @given(st.lists(TEXTS, min_size=1, max_size=4))
 def test_ingesting_twice_adds_nothing(nlp, tmp_path_factory, texts):

@@ -29,6 +29,12 @@ class Span(BaseModel):
     fragments: Optional[list[Span]] = None
 
 
+def span_fields(text: str, start: int, end: int) -> dict:
+    """text[start:end] as a Span's fields: a plain dict, which the model holding it validates
+    in the same call as its other fields (cheaper than building a Span for each)."""
+    return {"text": text[start:end], "start": start, "end": end}
+
+
 class Article(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(description="File stem for .txt files, the document's `id` for JSON/JSONL")

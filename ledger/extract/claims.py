@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from ..models import Article, Claim
+from ..models import Article, Claim, span_fields
 from ..resolve.dating import claim_dates
 from ..resolve.ids import speaker_id
 from ..resolve.names import HONORIFICS, fold
@@ -16,11 +16,6 @@ from .spans import Attribution
 CONFIDENCE = {"direct-head": 0.9, "direct-tail": 0.9, "according": 0.8, "head": 0.75, "tail": 0.7,
               "participle": 0.7, "preposed": 0.6, "passive": 0.5,
               "impersonal": 0.4, "transcript": 0.8}
-
-
-def _span(text: str, s: int, e: int) -> dict:
-    # a plain dict: the Claim validates its spans in one call, cheaper than a Span model each
-    return {"text": text[s:e], "start": s, "end": e}
 
 
 @lru_cache(maxsize=4096)
@@ -52,10 +47,10 @@ def doc_to_claims(doc: Doc, article: Article) -> list[Claim]:
     claims = []
     for att, (who, to) in zip(doc._.attributions, doc._.speakers):
         s, e = att.start, att.end
-        content = _span(text, s, e)
+        content = span_fields(text, s, e)
         parts = [(s, e)]
         if len(att.fragments) > 1:
-            content["fragments"] = [_span(text, fs, fe) for fs, fe in att.fragments]
+            content["fragments"] = [span_fields(text, fs, fe) for fs, fe in att.fragments]
             parts = list(att.fragments)
         cue = (t.start[att.cue[0]], t.end[att.cue[1] - 1]) if att.cue else None
         sa, sb = att.sent
@@ -67,17 +62,17 @@ def doc_to_claims(doc: Doc, article: Article) -> list[Claim]:
             article_id=article.id,
             kind=_kind(att, t.quotes, quote_ends),
             content=content,
-            cue=_span(text, *cue) if cue else None,
+            cue=span_fields(text, *cue) if cue else None,
             cue_lemma=att.cue_info.lemma if att.cue_info else None,
             stance=stance(att.cue_info.lemma) if att.cue_info else None,
             speaker=ent.name if ent else (who.text if who else None),
             speaker_id=speaker_id(ent.name if ent else who.text) if who else None,
-            speaker_mention=_span(text, who.start, who.end) if who else None,
+            speaker_mention=span_fields(text, who.start, who.end) if who else None,
             speaker_type=ent.type if ent else "unknown",
             speaker_role=ent.role if ent and not _honorific(ent.role or "") else None,
             addressee=(to.entity.name if to.entity else to.text) if to else None,
-            addressee_mention=_span(text, to.start, to.end) if to else None,
-            sentence=_span(text, *sentence),
+            addressee_mention=span_fields(text, to.start, to.end) if to else None,
+            sentence=span_fields(text, *sentence),
             date=article.date,
             outlet=article.outlet,
             confidence=round(max(0.05, confidence), 2),

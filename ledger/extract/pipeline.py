@@ -123,10 +123,10 @@ class _SuffixSearch:
 
     def __init__(self, pieces):
         self.pieces = pieces = [p for p in pieces if p.strip()]  # as compile_suffix_regex
-        self.pattern = compile_suffix_regex(pieces).pattern  # what spaCy saves and reloads
-        self.full = re.compile(self.pattern).search
+        full = compile_suffix_regex(pieces)
+        self.pattern, self.full = full.pattern, full.search  # the pattern: what spaCy saves and reloads
         ends = [_last_chars(p) for p in pieces]
-        if self.full.__self__.flags & (re.IGNORECASE | re.MULTILINE):  # a piece's global flag
+        if full.flags & (re.IGNORECASE | re.MULTILINE):  # a piece's global flag
             ends = [None] * len(pieces)  # (every string then gets all alternatives)
         can_end = {}  # last character → the alternatives that can end with it
         for i, chars in enumerate(ends):

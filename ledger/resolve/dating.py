@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from datetime import date
 
-from ..models import Article, Claim, DateMention, Span
+from ..models import Article, Claim, DateMention, Span, span_fields
 from .dates import find_setting, text_dates, utterance_date
 
 
@@ -32,10 +32,10 @@ def claim_dates(text: str, sentence: tuple[int, int], content: list[tuple[int, i
     if when is not None:
         fields["utterance_date"] = when.value
         fields["utterance_date_first_day"] = first_day(when.value)
-        fields["utterance_date_mention"] = {"text": when.text, "start": when.start, "end": when.end}
+        fields["utterance_date_mention"] = span_fields(text, when.start, when.end)
     where = find_setting(text, sentence, content)
     if where is not None:
-        fields["setting"] = {"text": text[where[0]:where[1]], "start": where[0], "end": where[1]}
+        fields["setting"] = span_fields(text, *where)
     return fields
 
 
@@ -51,7 +51,7 @@ def article_dates(article: Article, claims: list[Claim]) -> list[DateMention]:
             k = holders.first(m.start, m.end)
             if k is not None:
                 claim_id, role = claims[k].id, "content"
-        out.append(DateMention(article_id=article.id, mention={"text": m.text, "start": m.start, "end": m.end},
+        out.append(DateMention(article_id=article.id, mention=span_fields(article.text, m.start, m.end),
                                value=m.value, granularity=m.granularity, claim_id=claim_id, role=role))
     return out
 

@@ -262,3 +262,69 @@ def test_invisible_marks_tokenise_as_spaces_and_keep_every_offset():
     plain = invisible_as_spaces(text)
     assert len(plain) == len(text) and plain == "said  that  שלום  ok\u200d"  # a joiner stays
     assert is_blank("\u200f") and is_blank("  ") and not is_blank("\u200dx") and not is_blank("a")
+
+
+# Fast paths that must give exactly what the plain code they replaced gave (issue 6): each is
+# checked against that plain code, kept here as the reference.
+
+_QUOTE_MARKS_REGEX = r"[\"“”«»„\n'](?:(?<!')|')"  # what quotes._marks replaced
+
+
+@FAST
+@given(st.one_of(TEXTS, st.text(st.sampled_from("'\"“”«»„\n a"), max_size=30)))
+def test_quote_marks_are_the_ones_the_regex_found(text):
+    import re
+
+    from ledger.extract.quotes import _marks
+    assert _marks(text) == [(m.start(), m.group()) for m in re.finditer(_QUOTE_MARKS_REGEX, text)]
+
+
+@FAST
+@given(TEXTS)
+def test_line_breaks_and_cue_starts_found_once_per_document(nlp, text):
+    from ledger.extract import lexicon
+    from ledger.extract.attribution import find_cues
+    from ledger.extract.pipeline import process
+    doc = process(nlp, text)
+    t = doc._.toks
+    # Toks.breaks: the tokens with a line break in the token before them or in the gap
+    assert t.breaks & set(range(1, t.n)) == {i for i in range(1, t.n) if "\n" in text[t.start[i - 1]:t.start[i]]}
+    # the cue component looks only at the tokens that can start a cue: the same cues as a full scan
+    lex = lexicon.load()
+    starts = [i for i in range(t.n) if t.low[i] in lex.cue_widths]
+    for (a, b), found in zip(t.sents, doc._.cues, strict=True):
+        assert found == find_cues(t, lex, a, b)
+        assert find_cues(t, lex, a, b, [i for i in starts if a <= i < b]) == found
+
+
+@FAST
+@given(st.text(ANY_CHAR, max_size=80))
+def test_a_read_more_line_is_told_from_its_first_characters(line):
+    from ledger.extract import lexicon
+    lex = lexicon.load()
+    prefixes = lex.read_more_prefixes
+    assert line[:lex.read_more_chars].lower().startswith(prefixes) == line.lower().startswith(prefixes)
+    for prefix in prefixes[:5]:
+        assert (prefix.upper() + line)[:lex.read_more_chars].lower().startswith(prefixes)
+
+
+@FAST
+@given(st.lists(st.text(ANY_CHAR, max_size=12), max_size=6))
+def test_json_strings_writes_what_json_text_writes(values):
+    from ledger.store.schema import json_strings, json_text
+    assert json_strings(values) == json_text(values)
+
+
+def test_rows_from_fields_are_the_rows_of_the_models(nlp):
+    from ledger.models import DateMention
+    from ledger.resolve.dating import article_dates
+    from ledger.store.prepare import prepare
+    from ledger.store.schema import to_row
+    text = ("On Tuesday, Flake said he would vote no. “It is over,” the senator told CNN on March 3, 2016. "
+            "The vote is in May.")
+    article = fuzz.article("rows", text).model_copy(update={"date": "2016-03-10"})
+    claims = extract_claims(article, nlp)
+    dates = article_dates(article, claims)
+    assert len(dates) >= 3 and all(isinstance(d, DateMention) for d in dates)
+    # prepare builds date rows without the models (schema.fields_row): the same rows
+    assert prepare(article, claims).dates == [to_row(d) for d in dates]

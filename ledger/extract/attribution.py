@@ -23,27 +23,26 @@ ASKED_AFTER = {"when", "if", "after", "once", "was", "were", "is", "are", "being
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
 
 
-def find_cues(t: Toks, lex: Lexicon, a: int, b: int) -> list[tuple[int, int, Cue]]:
-    """Longest cue match at each token, outside quotations."""
+def find_cues(t: Toks, lex: Lexicon, a: int, b: int, starts: list[int] | None = None) -> list[tuple[int, int, Cue]]:
+    """Longest cue match at each token, outside quotations. `starts`, when given, are the
+    tokens of a..b whose word can start a cue, in order: the only ones worth a look."""
     out = []
     low, qid, widths, cues = t.low, t.qid, lex.cue_widths, lex.cues
-    i = a
-    while i < b:
-        hit = None
+    free = a  # the first token after the last match
+    for i in range(a, b) if starts is None else starts:
+        if i < free:
+            continue
         ws = widths.get(low[i])  # most tokens start no cue: one dict look-up each
-        if ws is not None and qid[i] < 0:
-            for width in ws:
-                if i + width > b:
-                    continue
-                cue = cues.get(" ".join(low[i:i + width]))
-                if cue is not None:
-                    hit = (i, i + width, cue)
-                    break
-        if hit:
-            out.append(hit)
-            i = hit[1]
-        else:
-            i += 1
+        if ws is None or qid[i] >= 0:
+            continue
+        for width in ws:
+            if i + width > b:
+                continue
+            cue = cues.get(" ".join(low[i:i + width]))
+            if cue is not None:
+                out.append((i, i + width, cue))
+                free = i + width
+                break
     return out
 
 
@@ -105,7 +104,7 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
     if not cues and not _may_name_source(t, a, b):
         return []
     opening = t.text[t.start[a]:t.end[min(b, a + 6) - 1]].lower().replace("’", "'")
-    if opening.startswith(tuple(lex.g["author_voice"])):
+    if opening.startswith(lex.author_voice_prefixes):
         return []  # the author's own voice: "It is worth noting that …"
     out: list[Attribution] = []
     used = set()
@@ -170,7 +169,8 @@ def _sentence(t: Toks, lex: Lexicon, a: int, b: int, cues) -> list[Attribution]:
             out.append(att)
     if not out:
         return out
-    out.sort(key=lambda x: x.start)
+    if len(out) > 1:
+        out.sort(key=lambda x: x.start)
     return _drop_overlaps(_link_preposed(t, lex, out))
 
 

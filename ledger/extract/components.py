@@ -56,14 +56,12 @@ class _Cues:
     def __call__(self, doc: Doc) -> Doc:
         # per sentence unit, so that a multi-word cue never spans two sentences
         lex, t = lexicon.load(), doc._.toks
-        # the words that can start a cue, in one pass: find_cues matches nothing before the
-        # first of them in a sentence, nor past the longest cue from the last of them, so it
-        # reads only that stretch (or is not run at all)
+        # the words that can start a cue, in one pass: find_cues need look at no other token
         firsts = list(compress(range(t.n), map(lex.cue_widths.__contains__, t.low)))
         cues = []
         for a, b in t.sents:
             k, end = bisect_left(firsts, a), bisect_left(firsts, b)
-            cues.append(find_cues(t, lex, firsts[k], min(b, firsts[end - 1] + lex.longest_cue)) if k < end else [])
+            cues.append(find_cues(t, lex, a, b, firsts[k:end]) if k < end else [])
         doc._.cues = cues
         return doc
 

@@ -8,7 +8,8 @@ from functools import lru_cache
 from ..wordlists import data_path, read_lines, read_tsv
 
 
-@dataclass(frozen=True)
+# (slots: as NP in extract/speakers.py)
+@dataclass(frozen=True, slots=True)
 class Cue:
     form: str  # lower-cased, possibly several words ("according to")
     lemma: str
@@ -25,13 +26,36 @@ class Lexicon:
     source_nouns: dict[str, str]  # lower-cased head noun → anonymous | group
     org_words: set[str]  # lower-cased
     g: dict = field(default_factory=dict)  # grammar.json, lists turned into sets
-    longest_cue: int = field(init=False)  # the most words in a cue
-    # the starts of "Read more:" lines, as str.startswith takes them (is_heading asks per sentence)
+    # the starts of "Read more:" lines and of the author's own voice ("It is worth noting"), as
+    # str.startswith takes them (is_heading and _sentence ask per sentence)
     read_more_prefixes: tuple[str, ...] = field(init=False)
+    read_more_chars: int | None = field(init=False)
+    author_voice_prefixes: tuple[str, ...] = field(init=False)
+    # the last words of the titles of several words ("spokesperson" of "state department
+    # spokesperson"): split_role joins the words before one only where it is such a word
+    title_ends: set[str] = field(init=False)
+    # the word classes that speakers.py asks about together, as one set each: a look-up per
+    # word, not one per class
+    name_words: set[str] = field(init=False)  # may stand in a name, not capitalised
+    head_words: set[str] = field(init=False)  # may head a speaker's phrase, not capitalised
+    not_heads: set[str] = field(init=False)  # never head a speaker's phrase
 
     def __post_init__(self):
-        self.longest_cue = max(map(max, self.cue_widths.values()), default=0)
         self.read_more_prefixes = tuple(self.g.get("read_more_prefixes", ()))
+        # how much of a line decides whether it starts with one of them, lower-cased: str.lower
+        # maps each character by itself, but for Σ (never to ASCII), so for ASCII prefixes the
+        # line's first characters do (and lower-casing a whole paragraph per sentence was slow)
+        ascii_prefixes = all(map(str.isascii, self.read_more_prefixes))
+        self.read_more_chars = max(map(len, self.read_more_prefixes), default=0) if ascii_prefixes else None
+        self.author_voice_prefixes = tuple(self.g.get("author_voice", ()))
+        # every part of a title after one of its spaces: a token may itself hold a space
+        self.title_ends = {t[i + 1:] for t in self.titles for i, c in enumerate(t) if c == " "}
+        g = self.g
+        common = self.title_words | self.source_nouns.keys() | g.get("quantity_heads", set()) | self.org_words
+        self.name_words = common | g.get("np_modifiers", set())
+        self.head_words = common | g.get("inanimate_sources", set())
+        never = ("not_speakers", "determiners", "np_connectors", "not_names")
+        self.not_heads = set().union(*(g.get(k, ()) for k in never))
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,6 @@
 quotation (a multi-sentence quote stays one unit), and after headings glued to the text."""
 from __future__ import annotations
 
-from bisect import bisect_right
 from itertools import chain, compress
 
 import numpy
@@ -24,7 +23,7 @@ def _code_table(chars) -> numpy.ndarray:
 
 
 def _in(codes: numpy.ndarray, table: numpy.ndarray) -> numpy.ndarray:
-    return table[numpy.minimum(codes, len(table) - 1)]
+    return table.take(codes, mode="clip")  # (one pass: no array of clipped codes in between)
 
 
 def _ascii_lower(codes: numpy.ndarray) -> numpy.ndarray:
@@ -59,22 +58,16 @@ def _candidates(t: Toks) -> list[int]:
     for i in numpy.flatnonzero(_in(first, _CLOSER_TABLE) & _in(last, _CLOSER_TABLE)).tolist():
         if i in cand and txt[i] in _CLOSERS:
             cand.add(i + 1)
-    # token i follows a line break when one lies in [start[i-1], start[i]): in the token before
-    # it or in the gap between them
-    nl = t.text.find("\n")
-    while nl >= 0:
-        cand.add(bisect_right(t.start, nl))
-        nl = t.text.find("\n", nl + 1)
+    cand |= t.breaks  # after a line break (see Toks.breaks)
     return sorted(i for i in cand if 0 < i < n)
 
 
 def _starts_sentence(t: Toks, i: int, abbrev: set) -> bool:
     """Whether token i (i > 0) starts a sentence unit."""
     nxt = t.txt[i]
-    gap = t.text[t.end[i - 1]:t.start[i]]
     if nxt.isspace():
         return False
-    if "\n" in gap or "\n" in t.txt[i - 1]:
+    if i in t.breaks:
         return not (t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1])  # a quotation over paragraphs: one unit
     if not (nxt[:1].isupper() or nxt[:1].isdigit() or t.is_open_quote(i) or nxt in ("(", "[")):
         return False  # no line break, and no word that starts a unit (a heading's next word is one too)
@@ -86,7 +79,7 @@ def _starts_sentence(t: Toks, i: int, abbrev: set) -> bool:
         j -= 1
     if not _ends_sentence(t, j, abbrev):
         return False
-    if not gap:
+    if t.end[i - 1] == t.start[i]:
         return False  # "3.5", "U.S." and the like: no space, no boundary
     if t.qid[i] >= 0 and t.qid[i] == t.qid[i - 1] and not t.is_open_quote(i):
         return False  # inside one quotation
@@ -132,7 +125,8 @@ def is_heading(t: Toks, a: int, b: int, lex: Lexicon) -> bool:
     line_start = t.text.rfind("\n", 0, t.start[a]) + 1
     line_end = t.text.find("\n", t.end[b - 1])
     line = t.text[line_start: len(t.text) if line_end < 0 else line_end].strip()
-    if line.lower().startswith(lex.read_more_prefixes):  # any of them, in one call
+    # any of them, in one call; the line's first characters decide (see Lexicon.read_more_chars)
+    if line[:lex.read_more_chars].lower().startswith(lex.read_more_prefixes):
         return True
     if _all_caps(t.txt, a, b):
         return True

@@ -22,7 +22,7 @@ DASHES_AND_BREAKS = {"-", "—", "–", ":", ";", ".", "|"}
 def _transcript_turn(t: Toks, lex: Lexicon, a: int) -> Attribution | None:
     """`PENCE: Well, look, …` opening a paragraph: a speaker's turn in a transcript, whose
     content is the rest of the paragraph."""
-    if a > 0 and t.text.find("\n", t.end[a - 1], t.start[a]) < 0 and "\n" not in t.txt[a - 1]:
+    if a > 0 and a not in t.breaks:
         return None  # not the start of a paragraph
     i = a + 1 if a < t.n and t.is_quote_mark(a) else a
     j = i

@@ -16,7 +16,8 @@ DASHES = ("—", "–", "--")
 SUBJECT_BREAKS = {",", ";", ":", "(", ")", ".", "!", "?", *DASHES}  # marks a loose subject never spans
 
 
-@dataclass
+# (slots: no dict per instance, and quicker attribute reads; the rules make and read many)
+@dataclass(slots=True)
 class NP:
     start: int  # token range of the words that name the speaker
     end: int
@@ -28,18 +29,16 @@ def _is_name_token(t: Toks, i: int, lex: Lexicon) -> bool:
     low = t.low[i]
     if t.is_title(i):
         return low not in lex.g["not_names"]
-    return (low in lex.title_words or low in lex.source_nouns or low in lex.g["np_modifiers"]
-            or low in lex.g["quantity_heads"] or low[:1].isdigit() or low in lex.org_words)
+    # a title word, source noun, modifier, quantity or organisation word (lex.name_words), a number
+    return low in lex.name_words or low[:1].isdigit()
 
 
 def _is_head(t: Toks, i: int, lex: Lexicon) -> bool:
     low = t.low[i]
-    if low in lex.g["not_speakers"] or low in lex.g["determiners"] or low in lex.g["np_connectors"] \
-            or low in lex.g["not_names"]:
+    if low in lex.not_heads:  # not a speaker, a determiner, a connector, not a name
         return False
-    return (t.is_title(i) or low in lex.source_nouns or low in lex.title_words
-            or low in lex.g["inanimate_sources"] or low in lex.g["quantity_heads"] or low[:1].isdigit()
-            or low in lex.org_words)
+    # capitalised, a source noun, title word, inanimate source, quantity or organisation word, a number
+    return t.is_title(i) or low in lex.head_words or low[:1].isdigit()
 
 
 def np_before(t: Toks, end: int, lo: int, lex: Lexicon) -> NP | None:
@@ -208,11 +207,14 @@ def split_role(t: Toks, np: NP, lex: Lexicon) -> NP:
     if np.pronoun:
         return np
     last_title = -1
-    low, title_words, titles = t.low, lex.title_words, lex.titles
+    low, title_words, titles, title_ends = t.low, lex.title_words, lex.titles, lex.title_ends
     for x in range(np.start, np.end):
-        if low[x] in title_words or low[x].rstrip(".") in title_words:
+        w = low[x]
+        if w in title_words or (w.endswith(".") and w.rstrip(".") in title_words):
             last_title = x
             continue
+        if w not in title_ends:
+            continue  # no title of several words ends with it
         for k in range(1, min(3, x - np.start) + 1):  # a title of two to four words ending at x
             if " ".join(low[x - k:x + 1]) in titles:
                 last_title = x

@@ -14,8 +14,8 @@ SENT_END = {".", "!", "?", "...", "…"}
 
 
 class Toks:
-    __slots__ = ("_doc", "text", "n", "txt", "low", "start", "end", "qid", "title", "quotes", "sents", "sent_of",
-                 "ent_end", "ent_start", "ent_label", "first_code", "last_code")
+    __slots__ = ("_doc", "text", "n", "txt", "low", "start", "end", "qid", "title", "quotes", "quote_starts",
+                 "breaks", "sents", "sent_of", "ent_end", "ent_start", "ent_label", "first_code", "last_code")
 
     def __init__(self, doc: Doc, quotes: list[tuple[int, int]], text: str | None = None):
         # a weak reference: the Doc holds this view (doc._.toks), and a strong one back would
@@ -46,9 +46,13 @@ class Toks:
         # of them as integers costs a third of text.encode("utf-32").)
         codes = numpy.array([text]).view(numpy.uint32)
         self.first_code, self.last_code = codes[starts], codes[ends - 1]
+        # the tokens that follow a line break (one lies in [start[i-1], start[i]): in the token
+        # before or in the gap), where sentence units and transcript turns start; all at once
+        self.breaks = set(numpy.searchsorted(starts, numpy.flatnonzero(codes == ord("\n")), side="right").tolist())
         # is_title, once per token: the rules ask it of most tokens, often several times
         self.title = _titles(self.first_code)
         self.quotes = quotes
+        self.quote_starts = [qs for qs, _ in quotes]  # (sorted: quotations never overlap)
         self.qid = _quote_ids(self.start, quotes)
         self.sents: list[tuple[int, int]] = []
         self.sent_of = [0] * self.n

@@ -16,7 +16,8 @@ FUZZY_MIN = 0.8  # normalised similarity for "Blinekn" ~ "Blinken"
 NAME_LINKS = frozenset(("of", "al", "bin", "de", "van", "von"))  # lower-case words inside a name
 
 
-@dataclass
+# (slots: as NP in extract/speakers.py)
+@dataclass(slots=True)
 class Entity:
     name: str
     type: str
@@ -25,7 +26,8 @@ class Entity:
     gender: str | None = None  # "m" | "f", from a title, a role word or a pronoun already resolved to it
 
 
-@dataclass
+# (slots: as NP in extract/speakers.py)
+@dataclass(slots=True)
 class Mention:
     start: int  # characters
     end: int
@@ -76,10 +78,10 @@ class DocumentEntities:
                 continue  # a name needs two capitalised words, and split_role only drops words
             np = split_role(t, NP(i, j), lex)
             a, b = np.start, np.end
-            toks = list(compress(range(a, b), title[a:b]))
-            if len(toks) < 2 or low[a] in determiners or low[a] in not_speakers:
+            words = list(compress(txt[a:b], title[a:b]))  # the capitalised ones
+            if len(words) < 2 or low[a] in determiners or low[a] in not_speakers:
                 continue  # (the cheap tests first)
-            if any(low[x] in org_words for x in toks) or any(txt[x].isupper() and len(txt[x]) > 3 for x in toks):
+            if not org_words.isdisjoint(map(str.lower, words)) or any(len(w) > 3 and w.isupper() for w in words):
                 continue  # an organization's name, or a heading in capitals
             role = t.span_text(*np.role) if np.role else self._apposition_role(b)
             self.persons.append((t.start[a], Entity(t.span_text(a, b), "person", role, low[b - 1])))
@@ -101,9 +103,9 @@ class DocumentEntities:
         t, g = self.t, self.lex.g
         words = [t.low[np.start - 1]] if np.start > 0 else []
         words += [t.low[x] for x in range(np.start, np.end)] + (role or "").lower().split()
-        if any(w in g["female_words"] for w in words):
+        if not g["female_words"].isdisjoint(words):
             return "f"
-        if any(w in g["male_words"] for w in words):
+        if not g["male_words"].isdisjoint(words):
             return "m"
         return None
 

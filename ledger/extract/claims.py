@@ -40,10 +40,18 @@ def _kind(att: Attribution, quotes: list[tuple[int, int]], quote_ends: list[int]
     return "direct" if inside >= total else "mixed"
 
 
+@lru_cache(maxsize=None)
+def _confidence(pattern: str, unresolved: bool) -> float:
+    """A pattern's confidence, less when the speaker is named but not resolved to an entity:
+    a few values in all, computed (and rounded) once each rather than once per claim."""
+    return round(max(0.05, CONFIDENCE.get(pattern, 0.6) - (0.15 if unresolved else 0)), 2)
+
+
 def doc_to_claims(doc: Doc, article: Article) -> list[Claim]:
     t = doc._.toks
-    text = t.text
-    quote_ends = [qe for _, qe in t.quotes]
+    text, starts, ends, quotes = t.text, t.start, t.end, t.quotes
+    quote_ends = [qe for _, qe in quotes]
+    article_id, article_date = article.id, article.date
     claims = []
     for att, (who, to) in zip(doc._.attributions, doc._.speakers):
         s, e = att.start, att.end
@@ -52,31 +60,34 @@ def doc_to_claims(doc: Doc, article: Article) -> list[Claim]:
         if len(att.fragments) > 1:
             content["fragments"] = [span_fields(text, fs, fe) for fs, fe in att.fragments]
             parts = list(att.fragments)
-        cue = (t.start[att.cue[0]], t.end[att.cue[1] - 1]) if att.cue else None
+        cue = (starts[att.cue[0]], ends[att.cue[1] - 1]) if att.cue else None
         sa, sb = att.sent
-        sentence = (t.start[sa], t.end[sb - 1])
+        sentence = (starts[sa], ends[sb - 1])
         ent = who.entity if who else None
-        confidence = CONFIDENCE.get(att.pattern, 0.6) - (0.15 if who is not None and ent is None else 0)
-        claims.append(Claim(
-            id=Claim.make_id(article.id, s, e),
-            article_id=article.id,
-            kind=_kind(att, t.quotes, quote_ends),
-            content=content,
-            cue=span_fields(text, *cue) if cue else None,
-            cue_lemma=att.cue_info.lemma if att.cue_info else None,
-            stance=stance(att.cue_info.lemma) if att.cue_info else None,
-            speaker=ent.name if ent else (who.text if who else None),
-            speaker_id=speaker_id(ent.name if ent else who.text) if who else None,
-            speaker_mention=span_fields(text, who.start, who.end) if who else None,
-            speaker_type=ent.type if ent else "unknown",
-            speaker_role=ent.role if ent and not _honorific(ent.role or "") else None,
-            addressee=(to.entity.name if to.entity else to.text) if to else None,
-            addressee_mention=span_fields(text, to.start, to.end) if to else None,
-            sentence=span_fields(text, *sentence),
-            date=article.date,
-            outlet=article.outlet,
-            confidence=round(max(0.05, confidence), 2),
-            # the dating reads the same offsets, before any model is built
-            **claim_dates(text, sentence, parts, cue, (who.start, who.end) if who else None, article.date),
-        ))
+        lemma = att.cue_info.lemma if att.cue_info else None
+        fields = {
+            "id": Claim.make_id(article_id, s, e),
+            "article_id": article_id,
+            "kind": _kind(att, quotes, quote_ends),
+            "content": content,
+            "cue": span_fields(text, *cue) if cue else None,
+            "cue_lemma": lemma,
+            "stance": stance(lemma) if lemma is not None else None,
+            "speaker": ent.name if ent else (who.text if who else None),
+            "speaker_id": speaker_id(ent.name if ent else who.text) if who else None,
+            "speaker_mention": span_fields(text, who.start, who.end) if who else None,
+            "speaker_type": ent.type if ent else "unknown",
+            "speaker_role": ent.role if ent and not _honorific(ent.role or "") else None,
+            "addressee": (to.entity.name if to.entity else to.text) if to else None,
+            "addressee_mention": span_fields(text, to.start, to.end) if to else None,
+            "sentence": span_fields(text, *sentence),
+            "date": article_date,
+            "outlet": article.outlet,
+            "confidence": _confidence(att.pattern, who is not None and ent is None),
+        }
+        # the dating reads the same offsets, before any model is built
+        dated = claim_dates(text, sentence, parts, cue, (who.start, who.end) if who else None, article_date)
+        if dated:
+            fields.update(dated)
+        claims.append(Claim.model_validate(fields))  # one dict, validated as it is
     return claims

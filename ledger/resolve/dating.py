@@ -40,20 +40,27 @@ def claim_dates(text: str, sentence: tuple[int, int], content: list[tuple[int, i
 
 
 def article_dates(article: Article, claims: list[Claim]) -> list[DateMention]:
+    return [DateMention(article_id=article.id, mention=span_fields(article.text, m.start, m.end),
+                        value=m.value, granularity=m.granularity, claim_id=claim_id, role=role)
+            for m, claim_id, role in date_roles(article, claims)]
+
+
+def date_roles(article: Article, claims: list[Claim]):
+    """Every date expression in the article (dates.DateMention, whose text, start and end are
+    its mention's) with the claim it dates or sits in, if any, and its role."""
     uttered = {(c.utterance_date_mention.start, c.utterance_date_mention.end): c.id
                for c in claims if c.utterance_date_mention}
-    holders = _Holders(claims)
-    out = []
+    holders = None  # built at the first date no claim was made on (many articles have none)
     for m in text_dates(article.text, article.date)[0]:
         claim_id, role = uttered.get((m.start, m.end)), "utterance"
         if claim_id is None:
             role = "article"
+            if holders is None:
+                holders = _Holders(claims)
             k = holders.first(m.start, m.end)
             if k is not None:
                 claim_id, role = claims[k].id, "content"
-        out.append(DateMention(article_id=article.id, mention=span_fields(article.text, m.start, m.end),
-                               value=m.value, granularity=m.granularity, claim_id=claim_id, role=role))
-    return out
+        yield m, claim_id, role
 
 
 class _Holders:

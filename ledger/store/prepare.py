@@ -10,11 +10,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
-from ..models import EXTRACTOR_VERSION, Article, Claim, Span
-from ..resolve.dating import article_dates
-from ..resolve.speakers import build_speakers
+from ..models import EXTRACTOR_VERSION, Article, Claim, DateMention
+from ..resolve.dating import date_roles
+from ..resolve.speakers import speaker_fields
 from .db import LedgerError
-from .schema import json_text, to_row
+from .schema import fields_row, json_strings, to_row
 
 
 @dataclass
@@ -52,15 +52,19 @@ class Failed:
 
 def prepare(article: Article, claims: list[Claim], extractor: str = EXTRACTOR_VERSION) -> Prepared:
     check_claims(article, claims)
-    local = build_speakers(claims)
     counts = Counter(c.speaker_id for c in claims)
     return Prepared(
         article={**to_row(article), "claim_count": len(claims), "extractor": extractor},
         claims=[{**to_row(c), "speaker_key": c.speaker_id} for c in claims],
-        speakers=[{"local_id": sp.id, "name": sp.name, "type": sp.type,
-                   "aliases": json_text(sp.aliases), "roles": json_text(sp.roles), "claim_count": counts[sp.id]}
-                  for sp in local],
-        dates=[to_row(m) for m in article_dates(article, claims)],
+        speakers=[{"local_id": sp["id"], "name": sp["name"], "type": sp["type"],
+                   "aliases": json_strings(sp["aliases"]), "roles": json_strings(sp["roles"]),
+                   "claim_count": counts[sp["id"]]}
+                  for sp in speaker_fields(claims)],
+        # rows straight from the date expressions found (whose text is the article's at
+        # their offsets): a DateMention model for each would only be flattened again
+        dates=[fields_row(DateMention, {"article_id": article.id, "mention": m, "value": m.value,
+                                        "granularity": m.granularity, "claim_id": claim_id, "role": role})
+               for m, claim_id, role in date_roles(article, claims)],
         extractor=extractor)
 
 
@@ -68,6 +72,7 @@ def check_claims(article: Article, claims: Iterable[Claim]) -> None:
     """Refuse claims whose offsets do not reproduce their text: the ledger promises they do."""
     seen: set[str] = set()
     text = article.text
+    size = len(text)
     for claim in claims:
         if claim.article_id != article.id:
             raise LedgerError(f"claim {claim.id} belongs to article '{claim.article_id}', not '{article.id}'")
@@ -80,13 +85,10 @@ def check_claims(article: Article, claims: Iterable[Claim]) -> None:
             if span is None:
                 continue
             for part in (span, *span.fragments) if span.fragments else (span,):
-                if not _reproduces(text, part):
-                    raise LedgerError(f"claim {claim.id}: {name} offsets {part.start}-{part.end} "
+                start, end = part.start, part.end
+                if not (start <= end <= size and text[start:end] == part.text):
+                    raise LedgerError(f"claim {claim.id}: {name} offsets {start}-{end} "
                                       f"do not reproduce {part.text[:40]!r}")
 
 
 CHECKED_SPANS = ("content", "cue", "speaker_mention", "addressee_mention", "sentence")
-
-
-def _reproduces(text: str, span: Span) -> bool:
-    return span.start <= span.end <= len(text) and text[span.start:span.end] == span.text

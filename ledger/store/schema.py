@@ -281,38 +281,71 @@ FTS_TOKENIZE = "porter"
 
 # json.dumps(value, ensure_ascii=False), without building an encoder for every value
 json_text = json.JSONEncoder(ensure_ascii=False).encode
+_quoted = json.encoder.encode_basestring  # a str as JSON, as json_text writes each one in a list
+
+
+def json_strings(values: list[str]) -> str:
+    """json_text of a list of strings, the same characters, written directly: encode() builds
+    an encoder for each list, which costs more than short lists (aliases, roles) take to write."""
+    return "[" + ", ".join(map(_quoted, values)) + "]"
 
 
 def to_row(model: BaseModel) -> dict[str, Any]:
     """A model instance → a row of its table (spans flattened, lists as JSON)."""
-    row: dict[str, Any] = {}
-    values = model.__dict__  # pydantic keeps the field values here: no getattr per field
-    for name, columns in _row_plan(type(model)):
-        value = values[name]
-        if columns:  # a span: its text, start, end (and fragments) columns
-            text, start, end, fragments = columns
-            if value is None:
-                row[text] = row[start] = row[end] = None
-            else:
-                row[text], row[start], row[end] = value.text, value.start, value.end
-            if fragments:
-                frags = value.fragments if value is not None else None
-                row[fragments] = json_text([f.model_dump() for f in frags]) if frags else None
-        elif isinstance(value, (list, dict)):
-            row[name] = json_text(value)
-        else:
-            row[name] = value
-    return row
+    return _row_maker(type(model))(model.__dict__)  # pydantic keeps the field values in __dict__
+
+
+def fields_row(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+    """The row `to_row` gives for a `model` with these field values (every field given; a
+    span as any object with text, start and end), without building the model: for rows whose
+    values our own code computed, as date mentions (their columns still follow the model)."""
+    return _row_maker(model)(values)
+
+
+def _is_scalar(annotation) -> bool:
+    """A str, number, bool or Literal field (or Optional one): its validated value is the cell."""
+    t = _unwrap_optional(annotation)
+    return t in (str, int, float, bool) or get_origin(t) is Literal
+
+
+def _json_value(value):
+    return json_text(value) if isinstance(value, (list, dict)) else value
+
+
+def _fragments_json(fragments: list[Span]) -> str:
+    return json_text([f.model_dump() for f in fragments])
 
 
 @lru_cache(maxsize=None)
-def _row_plan(model: type[BaseModel]) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
-    # reading the annotations and naming the columns once per model, not once per row: it
-    # was most of to_row's time
-    return tuple((name, (f"{name}_text", f"{name}_start", f"{name}_end",
-                         f"{name}_fragments" if name in FRAGMENT_SPANS else None)
-                  if _is_span(info.annotation) else None)
-                 for name, info in model.model_fields.items())
+def _row_maker(model: type[BaseModel]):
+    """A function of a model's field values → its row. The columns are named once per model,
+    not once per row (that was most of to_row's time), and each row starts as a copy of one
+    with every column empty, in model order (one block copy, where a dict grown key by key is
+    resized several times); a span fills its columns only when there is one."""
+    plan, empty = [], {}
+    for name, info in model.model_fields.items():
+        if _is_span(info.annotation):
+            columns = tuple(f"{name}_{part}" for part in SPAN_PARTS)
+            fragments = f"{name}_fragments" if name in FRAGMENT_SPANS else None
+            empty.update(dict.fromkeys((*columns, fragments) if fragments else columns))
+            plan.append((name, columns, fragments, True))
+        else:
+            empty[name] = None
+            plan.append((name, None, None, _is_scalar(info.annotation)))
+
+    def row(values: dict[str, Any]) -> dict[str, Any]:
+        out = empty.copy()
+        for name, columns, fragments, scalar in plan:
+            value = values[name]
+            if columns is None:  # a str, number or bool is the cell itself; a list or dict, JSON
+                out[name] = value if scalar else _json_value(value)
+            elif value is not None:
+                out[columns[0]], out[columns[1]], out[columns[2]] = value.text, value.start, value.end
+                if fragments and value.fragments:
+                    out[fragments] = _fragments_json(value.fragments)
+        return out
+
+    return row
 
 
 def from_row(model: type[BaseModel], row: dict[str, Any]):

@@ -294,3 +294,22 @@ def test_a_batch_collects_garbage_less_often_and_puts_the_setting_back(db, flake
                  extractor="ledger-rules/test")
     assert seen == [(batch.GC_THRESHOLD, *before[1:])] and batch.GC_THRESHOLD > before[0]
     assert gc.get_threshold() == before
+
+
+def test_a_batch_keeps_its_rollback_pages_in_memory_and_puts_the_setting_back(db, flake_article, fidan_article):
+    from ledger.store import ingest_batch
+    from ledger.store.db import CACHE_KIB
+
+    assert db.execute("pragma cache_size").fetchone()[0] == -CACHE_KIB  # bounded: memory stays flat
+    seen = []
+
+    def extract(article):
+        seen.append((db.conn.in_transaction, db.execute("pragma temp_store").fetchone()[0]))
+        return {"flake": flake_claims, "fidan": fidan_claims}[article.id](article)
+
+    stats = ingest_batch(db, [flake_article, fidan_article], extract=extract, extractor="ledger-rules/test")
+    assert stats.new == 2
+    # the second article is extracted while the group that holds the first is open: its
+    # savepoints' pages in memory (2), and the default (0) once the group has committed
+    assert seen == [(False, 0), (True, 2)]
+    assert db.execute("pragma temp_store").fetchone()[0] == 0

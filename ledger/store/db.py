@@ -9,6 +9,11 @@ import sqlite_utils
 from .migrations import apply_shape, migrate
 from .schema import TABLES, VIEWS
 
+# The writer's page cache, in KiB (SQLite's default is 2 MB): a group of articles touches
+# more pages than that (every index of the claims table), and each one evicted was written
+# to the log and read back again. Bounded, so memory stays flat however large the ledger.
+CACHE_KIB = 16_384
+
 
 class LedgerError(Exception):
     """A problem to report in one line (no traceback)."""
@@ -25,6 +30,7 @@ def ensure_db(db: sqlite_utils.Database) -> sqlite_utils.Database:
     if not db.conn.in_transaction:
         # Enforced per connection; a claim must point at a stored article and speaker.
         db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         use_wal(db)
     migrate(db)
     if not up_to_date(db):

@@ -12,7 +12,7 @@ import sqlite_utils
 from ..models import EXTRACTOR_VERSION, Article, Claim
 from ..resolve.across import kind_of, scoped_id
 from .prepare import Prepared, prepare
-from .schema import TABLES
+from .schema import TABLES, json_text
 
 Status = Literal["new", "changed", "unchanged"]
 
@@ -82,16 +82,18 @@ def write_prepared(db: sqlite_utils.Database, p: Prepared, status: Status) -> se
     ids = {sp["local_id"]: _provisional_id(db, sp, article_id) for sp in p.speakers}
     _insert(db, "speakers", [{"id": ids[sp["local_id"]], "name": sp["name"], "type": sp["type"],
                               "aliases": sp["aliases"], "roles": sp["roles"]} for sp in p.speakers], ignore=True)
-    _insert(db, "claims", [{**c, "speaker_id": ids.get(c["speaker_key"])} for c in p.claims])
-    _insert(db, "article_speakers", [{**sp, "article_id": article_id, "speaker_id": ids[sp["local_id"]]}
-                                     for sp in p.speakers])
+    _insert(db, "claims", p.claims, speaker_id=[ids.get(c["speaker_key"]) for c in p.claims])
+    _insert(db, "article_speakers", p.speakers, article_id=[article_id] * len(p.speakers),
+            speaker_id=[ids[sp["local_id"]] for sp in p.speakers])
     _insert(db, "date_mentions", p.dates)
     if marks:
         _carry_marks(db, marks, p.claims)
     return before | set(ids.values())
 
 
-def _insert(db: sqlite_utils.Database, table: str, rows: list[dict], *, ignore: bool = False) -> None:
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict], *, ignore: bool = False,
+            **given: list) -> None:
+    """`given`: a column's values, one per row, in place of the rows' own (no copy of each row)."""
     if not rows:
         return
     columns = list(TABLES[table].columns)
@@ -100,7 +102,12 @@ def _insert(db: sqlite_utils.Database, table: str, rows: list[dict], *, ignore: 
     if sql is None:
         sql = _SQL[(table, verb)] = (f"{verb} into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
                                      f"values ({', '.join('?' * len(columns))})")
-    db.conn.executemany(sql, [[row.get(c) for c in columns] for row in rows])
+    values = [list(map(row.get, columns)) for row in rows]
+    for column, column_values in given.items():
+        i = columns.index(column)
+        for row_values, value in zip(values, column_values, strict=True):
+            row_values[i] = value
+    db.conn.executemany(sql, values)
 
 
 _SQL: dict[tuple[str, str], str] = {}
@@ -164,8 +171,8 @@ def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[str]) -> N
     db.conn.executemany("delete from speakers where id = ?", gone)
     db.conn.executemany(
         "update speakers set aliases = ?, roles = ?, claim_count = ?, article_count = ? where id = ?",
-        [[json.dumps(aliases.get(sid, []), ensure_ascii=False), json.dumps(roles.get(sid, []), ensure_ascii=False),
-          claims, articles, sid] for sid, (claims, articles) in counts.items()])
+        [[json_text(aliases.get(sid, [])), json_text(roles.get(sid, [])), claims, articles, sid]
+         for sid, (claims, articles) in counts.items()])
 
 
 def _first_seen(db: sqlite_utils.Database, column: str, ids: str) -> dict[str, list[str]]:

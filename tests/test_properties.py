@@ -303,6 +303,7 @@ def test_a_read_more_line_is_told_from_its_first_characters(line):
     from ledger.extract import lexicon
     lex = lexicon.load()
     prefixes = lex.read_more_prefixes
+    assert prefixes and lex.read_more_chars  # ASCII prefixes: the short cut is taken
     assert line[:lex.read_more_chars].lower().startswith(prefixes) == line.lower().startswith(prefixes)
     for prefix in prefixes[:5]:
         assert (prefix.upper() + line)[:lex.read_more_chars].lower().startswith(prefixes)

@@ -601,17 +601,15 @@ def find_setting(text: str, sentence: Span, content: Span | list[Span]) -> Span 
     """Where it was said, when the sentence gives it outside the content: "during a press conference in
     Istanbul", "in an interview with CNN", "speaking at the UN General Assembly", "in a statement".
     Character offsets of the first such phrase, from its preposition to the end of its place or name."""
-    start, end = sentence
-    frags = sorted(f for f in _fragments(content) if f[0] < end and start < f[1])  # overlapping the sentence
+    frags = sorted(f for f in _fragments(content) if _overlaps(f, sentence))
     # scan only the stretches between content fragments, so that no setting reaches into a quote
-    segments, pos = [], start
+    segments, pos = [], sentence[0]
     for f0, f1 in frags:
         if f0 > pos:
             segments.append((pos, f0))
-        if f1 > pos:
-            pos = f1
-    if pos < end:
-        segments.append((pos, end))
+        pos = max(pos, f1)
+    if pos < sentence[1]:
+        segments.append((pos, sentence[1]))
     alone, after_break = _setting_pattern()
     for s0, s1 in segments:
         # a setting starts at a word: at the start of the text, or after a break character

@@ -12,7 +12,7 @@ import sqlite_utils
 from ..models import EXTRACTOR_VERSION, Article, Claim
 from ..resolve.across import kind_of, scoped_id
 from .prepare import Prepared, prepare
-from .schema import TABLES, json_text
+from .schema import TABLES, json_strings
 
 Status = Literal["new", "changed", "unchanged"]
 
@@ -171,7 +171,7 @@ def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[str]) -> N
     db.conn.executemany("delete from speakers where id = ?", gone)
     db.conn.executemany(
         "update speakers set aliases = ?, roles = ?, claim_count = ?, article_count = ? where id = ?",
-        [[json_text(aliases.get(sid, [])), json_text(roles.get(sid, [])), claims, articles, sid]
+        [[json_strings(aliases.get(sid, [])), json_strings(roles.get(sid, [])), claims, articles, sid]
          for sid, (claims, articles) in counts.items()])
 
 

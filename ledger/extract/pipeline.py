@@ -11,6 +11,7 @@ except ImportError:  # pragma: no cover - a later Python: _SuffixSearch tries ev
     re_parser = None
 
 import spacy
+from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -50,31 +51,26 @@ class ModelNotFound(Exception):
 
 
 class _MemoRegex(dict):
-    """One of a tokenizer's regex functions (`prefix_search`, `infix_finditer`, …) with its
-    results remembered per string: the tokenizer calls `memo.__getitem__`, so a string seen
-    before costs one dict look-up, and `__missing__` runs the regex for a new one.
+    """One of a tokenizer's regex functions (`token_match`, `url_match`) with its results
+    remembered per string: the tokenizer calls `memo.__getitem__`, so a string seen before
+    costs one dict look-up, and `__missing__` runs the regex for a new one. (The prefix,
+    suffix and infix searches are remembered one step further out, see _AffixMemo.)
 
     spaCy's tokenizer caches whole words, but stops caching for the rest of a Doc after its
-    first special case ("don't", "'s", "Mr."), so most words of an article go through the
-    prefix, suffix, infix and URL regexes again (the suffix regex alone is a third of
-    make_doc). The functions are pure, so remembering their results changes no token.
-    `pattern` is kept so that spaCy can still serialise the tokenizer.
+    first special case ("don't", "'s", "Mr.", a line break), so most words of an article go
+    through the affix rules again. The functions are pure, so remembering their results
+    changes no token. `pattern` is kept so that spaCy can still serialise the tokenizer.
     """
 
     def __init__(self, fn, size: int = AFFIX_MEMO_SIZE):
         super().__init__()
         self.fn, self.size = fn, size
         self.pattern = fn.__self__.pattern
-        # spaCy takes list() of finditer's iterator: a tuple can be handed out again
-        self.as_tuple = fn.__name__ == "finditer"
 
     def __missing__(self, string: str):
         if len(self) >= self.size:
             self.clear()
-        result = self.fn(string)
-        if self.as_tuple:
-            result = tuple(result)
-        self[string] = result
+        self[string] = result = self.fn(string)
         return result
 
     def __reduce__(self):
@@ -158,20 +154,81 @@ def _no_match(string: str) -> None:
     return None
 
 
+class _AffixMemo(dict):
+    """What spaCy's Tokenizer.find_prefix (find_suffix, find_infix) answers for a string,
+    remembered: the tokenizer asks for every word it does not find in its cache (see
+    _MemoRegex), several times per word, and each answer cost a Python method call, a
+    property, the regex function and two calls on the match object; now one dict look-up. The
+    answers are worked out as those methods do, from the affix function the memo is made for
+    (a new function gets a new memo, see _memoised)."""
+
+    def __init__(self, fn, infix: bool):
+        super().__init__()
+        self.fn, self.infix = fn, infix
+
+    def __missing__(self, string: str):
+        if len(self) >= AFFIX_MEMO_SIZE:
+            self.clear()
+        if self.fn is None:
+            result = 0
+        elif self.infix:  # the matches (a tuple: the tokenizer only iterates them, and one list could be changed)
+            result = tuple(self.fn(string))
+        else:  # the length of the prefix or suffix found
+            match = self.fn(string)
+            result = (match.end() - match.start()) if match is not None else 0
+        self[string] = result
+        return result
+
+
+def _memoised(attr: str, method: str):
+    """Tokenizer's property `attr` (an affix function), which also gives the tokenizer a memo
+    of `method` (an instance attribute: the tokenizer finds it before its own method)."""
+    base = getattr(Tokenizer, attr)
+
+    def set_function(self, fn):
+        # the new memo first: spaCy then rebuilds its special cases with the new function
+        self.__dict__[method] = _AffixMemo(fn, infix=method == "find_infix").__getitem__
+        base.__set__(self, fn)
+    return property(base.__get__, set_function)
+
+
+_ORTH_NORM = {ORTH, NORM}
+
+
+class _Tokenizer(Tokenizer):
+    """spaCy's tokenizer, with a cheaper check of its special cases when it is built, and the
+    answers of its affix rules remembered (_AffixMemo)."""
+
+    prefix_search = _memoised("prefix_search", "find_prefix")
+    suffix_search = _memoised("suffix_search", "find_suffix")
+    infix_finditer = _memoised("infix_finditer", "find_infix")
+
+    def _validate_special_case(self, chunk, substrings):
+        # spaCy's check runs every token of every special case through intify_attrs (about
+        # fifty tests for deprecated names each): a third of building the ~1,350 special cases
+        # at every start. Tokens already keyed by the ORTH and NORM ids (spaCy's own rules, a
+        # saved tokenizer's) pass or fail its test as here; any other gets spaCy's own check.
+        if all(type(spec) is dict and spec.keys() <= _ORTH_NORM and type(spec.get(ORTH)) is str
+               for spec in substrings) and "".join(spec[ORTH] for spec in substrings) == chunk:
+            return
+        super()._validate_special_case(chunk, substrings)
+
+
 AFFIX_FUNCTIONS = ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")
 
 
 def _tokenizer(nlp: Language, functions: dict, rules: dict, faster_heuristics: bool = True) -> Tokenizer:
     """A tokenizer with our infixes and memoised regex functions (same results, see
-    _MemoRegex), built in one go: setting each function on an existing tokenizer reloads all
-    of its ~8,000 special cases every time (half a second at start-up)."""
+    _MemoRegex and _AffixMemo), built in one go: setting each function on an existing
+    tokenizer reloads all of its ~1,350 special cases every time."""
     functions = {**functions,
                  "infix_finditer": compile_infix_regex(list(nlp.Defaults.infixes) + EXTRA_INFIXES).finditer}
-    for attr, fn in functions.items():
+    for attr in ("token_match", "url_match"):  # (the affix searches' answers: see _AffixMemo)
+        fn = functions[attr]
         if hasattr(getattr(fn, "__self__", None), "pattern"):  # a compiled regex's bound method
             functions[attr] = _MemoRegex(fn).__getitem__
-    return Tokenizer(nlp.vocab, rules=rules, faster_heuristics=faster_heuristics,
-                     max_cache_size=TOKENIZER_CACHE_SIZE, **functions)
+    return _Tokenizer(nlp.vocab, rules=rules, faster_heuristics=faster_heuristics,
+                      max_cache_size=TOKENIZER_CACHE_SIZE, **functions)
 
 
 @registry.tokenizers("ledger.Tokenizer.v1")

@@ -59,27 +59,42 @@ def _alt(phrases) -> str:
     branches at a node start with different characters, so at most one can match, and a
     phrase that ends where a longer one goes on makes the rest optional (greedy): the same
     matches, preferred in the same order, as a longest-first list of the phrases."""
+    body, grouped = _trie(phrases)
+    return body if grouped else f"(?:{body})"
+
+
+def _trie(phrases) -> tuple[str, bool]:
     trie: dict = {}
     for phrase in set(phrases):
         node = trie
         for ch in phrase:
             node = node.setdefault(ch, {})
         node[""] = {}  # a phrase ends here
-    return "(?:" + _branches(trie) + ")"
+    return _branches(trie)
 
 
-def _branches(node: dict) -> str:
-    parts = [(r"\s+" if ch == " " else re.escape(ch)) + _branches(child) for ch, child in sorted(node.items()) if ch]
+def _branches(node: dict) -> tuple[str, bool]:
+    """A node's pattern, and whether it is one group already. No group is written twice
+    ("(?:(?:a|b))?"): the compiled pattern is the same (a test checks it), and the large
+    patterns built from these parse faster, which is most of their compile time."""
+    parts = [(r"\s+" if ch == " " else re.escape(ch)) + _branches(child)[0] for ch, child in sorted(node.items()) if ch]
     if not parts:
-        return ""
-    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-    return f"(?:{body})?" if "" in node else body
+        return "", False
+    if len(parts) > 1:
+        body, grouped = "(?:" + "|".join(parts) + ")", True
+    else:
+        body, grouped = parts[0], False
+    if "" in node:
+        # one character takes the ? as it is ("a(?:n)?" as "an?")
+        return (f"{body}?" if grouped or (len(body) == 1 and body.isalnum()) else f"(?:{body})?"), False
+    return body, grouped
 
 
 def _ci(phrases) -> str:
     # one case per phrase: (?i) matches every case of it, and two branches differing only by
     # case could both match, which would break the trie's one-branch-matches rule
-    return "(?i:" + _alt({p.lower() if p.isascii() else p for p in phrases}) + ")"
+    body, grouped = _trie({p.lower() if p.isascii() else p for p in phrases})
+    return "(?i:" + (body[3:-1] if grouped else body) + ")"  # its alternatives in the (?i:) group
 
 
 @lru_cache(maxsize=1)
@@ -146,27 +161,37 @@ def _full() -> dict[str, re.Pattern]:
 _BREAK = "[^0-9A-Za-z_]"
 
 
+def _match_at_start(after_break: re.Pattern, text: str, end: int) -> re.Match | None:
+    """The match of a pattern opening with _BREAK at the start of text[:end], where no character
+    stands before the first word: matched after a space put before the text, so its offsets are
+    one too far. One compiled pattern serves both places; a second one for the start alone
+    would double the compile time (the setting pattern is large)."""
+    return after_break.match(" " + text[:end])
+
+
 @lru_cache(maxsize=1)
-def _trigger() -> tuple[re.Pattern, re.Pattern]:
+def _trigger() -> re.Pattern:
     """The words every expression contains: a weekday or month name, a digit, or the last word of a
     relative phrase ("week", "yesterday", "ago"). Cheap to search for; the full grammar runs only here.
-    Two patterns: the word alone (at the start of the text), and the word with the non-word
-    character before it, which is how _anchors searches: a pattern that opens with a character
-    class lets the engine skip the word characters in a tight loop, where an opening look-behind
-    ("not after a word character") makes it try the pattern at every position."""
+    The word with the non-word character before it, which is how _anchors searches: a pattern
+    that opens with a character class lets the engine skip the word characters in a tight loop,
+    where an opening look-behind ("not after a word character") makes it try the pattern at
+    every position."""
     w = _words()
     names = list(WEEKDAYS) + list(MONTHS) + list(MONTH_ABBREVIATIONS)
     last = {p.split()[-1] for p in w["relative"]} | {"ago"}
     # both cases spelled out: an inline (?i:) group makes the search several times slower
     words = names + sorted(last) + sorted(x.capitalize() for x in last)
-    word = rf"(?:{_alt(words)}\b|\d)"
-    return re.compile(word), re.compile(rf"{_BREAK}\b{word}")
+    # the words' first characters, tested once before the alternation walks its branches: most
+    # word starts ("the", "said") fail here
+    first = re.escape("".join(sorted({x[0] for x in words})))
+    return re.compile(rf"{_BREAK}(?=[\d{first}])\b(?:{_alt(words)}\b|\d)")
 
 
 def _anchors(text: str, start: int, end: int):
     """Where a trigger word starts in text[start:end]: at the start of a word only."""
-    word, after_break = _trigger()
-    if start == 0 and word.match(text, 0, end):
+    after_break = _trigger()
+    if start == 0 and _match_at_start(after_break, text, end):
         yield 0
     # from the character before start: it may be the one that opens the first word
     for m in after_break.finditer(text, max(start - 1, 0), end):
@@ -478,7 +503,6 @@ def text_dates(text: str, article_date: str | None = None) -> tuple[tuple[DateMe
     return found, [m.start for m in found]
 
 
-@lru_cache(maxsize=64)
 def _sentence_dates(text: str, start: int, end: int, article_date: str | None) -> tuple[DateMention, ...]:
     """find_dates(text, start, end): the whole text's mentions inside [start, end) (the claims of
     one sentence share them). Where a mention of the whole text crosses either end, the
@@ -486,8 +510,15 @@ def _sentence_dates(text: str, start: int, end: int, article_date: str | None) -
     found, starts = text_dates(text, article_date)
     i, j = bisect_left(starts, start), bisect_left(starts, end)
     if (i and found[i - 1].end > start) or (j > i and found[j - 1].end > end):
-        return tuple(find_dates(text, start, end, article_date))
+        return _scan_alone(text, start, end, article_date)
     return found[i:j]
+
+
+@lru_cache(maxsize=64)
+def _scan_alone(text: str, start: int, end: int, article_date: str | None) -> tuple[DateMention, ...]:
+    # the claims of one sentence share it; the cache is only for these few sentences, most
+    # take the whole text's mentions (a lookup costs more than the bisection)
+    return tuple(find_dates(text, start, end, article_date))
 
 
 def _fragments(content: Span | list[Span]) -> list[Span]:
@@ -553,10 +584,9 @@ def utterance_date(text: str, sentence: Span, content: Span | list[Span], cue: S
 # --- settings ------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _setting_pattern() -> tuple[re.Pattern, re.Pattern]:
-    """Two patterns, as _trigger's, with the setting as group 1: the setting alone (at the start
-    of the text), and the setting after the character before it, which is how find_setting
-    searches."""
+def _setting_pattern() -> re.Pattern:
+    """The setting (group 1) after the character before it, as _trigger's pattern, which is how
+    find_setting searches."""
     w = _words()
     names = _alt(list(WEEKDAYS) + list(MONTHS) + list(MONTH_ABBREVIATIONS))
     # a capitalised word that is not a date ("in Ankara on Monday" stops before "Monday")
@@ -578,11 +608,13 @@ def _setting_pattern() -> tuple[re.Pattern, re.Pattern]:
     openers = {p.split()[0] for key in keys for p in w[key]} | {"on"}
     starts = {p[0].lower() for p in openers}
     first = re.escape("".join(sorted(starts | {c.upper() for c in starts})))
-    setting = (rf"(?=[{first}])(?={_ci(openers)}\s)\b(?:(?:{speaking}\s+)?{_ci(w['setting_leads'])}\s+{events}{tail}"
-               rf"|(?:{speaking}\s+)?(?i:on)\s+{on_events}{tail}"
-               rf"|{speaking}\s+{_ci(w['setting_speaking_preps'])}\s+{np}{tail}"
-               rf"|{_ci(w['setting_addressing'])}\s+{np}{tail})")
-    return re.compile(rf"({setting})"), re.compile(rf"{_BREAK}({setting})")
+    # the shared ends written once ("(?:a t|b t)" as "(?:a|b)t": the same matches, tried in the
+    # same order), which halves the pattern and its compile time
+    setting = (rf"(?=[{first}])(?={_ci(openers)}\s)\b(?:(?:{speaking}\s+)?{_ci(w['setting_leads'])}\s+{events}"
+               rf"|(?:{speaking}\s+)?(?i:on)\s+{on_events}"
+               rf"|(?:{speaking}\s+{_ci(w['setting_speaking_preps'])}|{_ci(w['setting_addressing'])})\s+{np}"
+               rf"){tail}")
+    return re.compile(rf"{_BREAK}({setting})")
 
 
 def _trim(text: str, start: int, end: int) -> Span:
@@ -610,11 +642,15 @@ def find_setting(text: str, sentence: Span, content: Span | list[Span]) -> Span 
         pos = max(pos, f1)
     if pos < sentence[1]:
         segments.append((pos, sentence[1]))
-    alone, after_break = _setting_pattern()
+    after_break = _setting_pattern()
     for s0, s1 in segments:
         # a setting starts at a word: at the start of the text, or after a break character
         # (from the one before s0)
-        m = (s0 == 0 and alone.match(text, 0, s1)) or after_break.search(text, max(s0 - 1, 0), s1)
+        if s0 == 0:
+            m = _match_at_start(after_break, text, s1)
+            if m:
+                return _trim(text, m.start(1) - 1, m.end(1) - 1)
+        m = after_break.search(text, max(s0 - 1, 0), s1)
         if m:
             return _trim(text, m.start(1), m.end(1))
     return None

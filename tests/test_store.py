@@ -313,3 +313,25 @@ def test_a_batch_keeps_its_rollback_pages_in_memory_and_puts_the_setting_back(db
     # savepoints' pages in memory (2), and the default (0) once the group has committed
     assert seen == [(False, 0), (True, 2)]
     assert db.execute("pragma temp_store").fetchone()[0] == 0
+
+
+def test_none_binds_as_null_through_the_registered_adapter():
+    # store/db.py registers an adapter for None (a speed-up): it must still store NULL
+    import sqlite3
+
+    import ledger.store.db  # noqa: F401  (registers it)
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table t (a, b)")
+    conn.execute("insert into t values (?, ?)", (None, 1))
+    conn.executemany("insert into t values (:a, :b)", [{"a": None, "b": None}])
+    assert conn.execute("select typeof(a), typeof(b) from t").fetchall() == [("null", "integer"), ("null", "null")]
+
+
+def test_fragment_spans_are_written_as_their_model_dump():
+    from ledger.models import Span
+    from ledger.store.schema import _span_dict
+
+    inner = [Span(text="ab", start=0, end=2), Span(text="d", start=3, end=4)]
+    for span in (Span(text="ab", start=0, end=2), Span(text="ab d", start=0, end=4, fragments=inner),
+                 Span(text="x", start=9, end=10, fragments=[Span(text="x", start=9, end=10, fragments=inner)])):
+        assert _span_dict(span) == span.model_dump()

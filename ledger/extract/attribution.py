@@ -38,7 +38,8 @@ def find_cues(t: Toks, lex: Lexicon, a: int, b: int, starts: list[int] | None = 
         for width in ws:
             if i + width > b:
                 continue
-            cue = cues.get(" ".join(low[i:i + width]))
+            # (most cues are one word: no slice and join for those)
+            cue = cues.get(low[i] if width == 1 else " ".join(low[i:i + width]))
             if cue is not None:
                 out.append((i, i + width, cue))
                 free = i + width

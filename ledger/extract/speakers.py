@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .lexicon import Lexicon
 from .pieces import is_blank, is_inline_blank, past_inline_blanks
+from .quotes import QUOTE_MARKS
 from .tokens import Toks
 
 MAX_NP = 12
@@ -61,19 +62,20 @@ def _np_before_rules(t: Toks, end: int, lo: int, lex: Lexicon) -> NP | None:
     if t.qid[i] >= 0 or not _is_head(t, i, lex):
         return None
     j = i
+    lows, qid, determiners, connectors = t.low, t.qid, lex.g["determiners"], lex.g["np_connectors"]
     while j - 1 >= lo and end - (j - 1) <= MAX_NP:
         k = j - 1
-        lk = t.low[k]
-        if t.qid[k] >= 0:
+        lk = lows[k]
+        if qid[k] >= 0:
             break
-        if lk in lex.g["determiners"]:
+        if lk in determiners:
             j = k
             break
-        if _is_name_token(t, k, lex) or (lk in lex.g["np_connectors"] and k - 1 >= lo and _is_name_token(t, k - 1, lex)):
+        if _is_name_token(t, k, lex) or (lk in connectors and k - 1 >= lo and _is_name_token(t, k - 1, lex)):
             j = k
             continue
         break
-    while j < i and t.low[j] in lex.g["np_connectors"] and t.low[j] != "the":
+    while j < i and lows[j] in connectors and lows[j] != "the":
         j += 1
     if t.txt[j] in ("’s", "'s"):
         return None
@@ -110,8 +112,9 @@ def speaker_before_cue(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
     if i - 1 >= lo and t.txt[i - 1] == "," and t.qid[i - 1] < 0:
         # an apposition or relative clause closed by this comma: find the comma that opens it
         k = i - 2
-        while k >= lo and i - k <= MAX_APPOSITION and not (t.txt[k] == "," and t.qid[k] < 0):
-            if t.txt[k] in (".", ";", ":") or t.is_quote_mark(k):
+        txt, qid = t.txt, t.qid
+        while k >= lo and i - k <= MAX_APPOSITION and not (txt[k] == "," and qid[k] < 0):
+            if txt[k] in (".", ";", ":") or txt[k] in QUOTE_MARKS:  # (t.is_quote_mark)
                 k = lo - 1
                 break
             k -= 1
@@ -245,11 +248,11 @@ def loose_subject(t: Toks, cue: int, lo: int, lex: Lexicon) -> NP | None:
             return None
         i = end = k
     j = i
-    stops = lex.g["subject_stops"]
+    stops, txt, qid = lex.g["subject_stops"], t.txt, t.qid
     while j - 1 >= lo and end - (j - 1) <= MAX_SUBJECT:
         k = j - 1
-        if t.qid[k] >= 0 or t.txt[k] in SUBJECT_BREAKS or t.low[k] in stops \
-                or t.is_quote_mark(k):  # a stray mark (`…arrival,” Smith said`) is no one's name
+        if qid[k] >= 0 or txt[k] in SUBJECT_BREAKS or t.low[k] in stops \
+                or txt[k] in QUOTE_MARKS:  # a stray mark (`…arrival,” Smith said`) is no one's name
             break
         j = k
     else:

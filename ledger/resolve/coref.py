@@ -136,7 +136,9 @@ class DocumentEntities:
         if np.pronoun:
             want = "person" if low in ("he", "she", "him", "her", "i") else None
             gender = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(low)
-            for _, ent in reversed([x for x in self.seen if x[0] < s]):
+            for off, ent in reversed(self.seen):  # the speakers before, the last first
+                if off >= s:
+                    continue
                 if want is None and ent.type != "person" or want == ent.type and _agrees(ent, gender):
                     if gender and ent.gender is None:
                         ent.gender = gender  # "Sarandon … She said": later "he" is someone else
@@ -193,13 +195,13 @@ class DocumentEntities:
         if exact:
             before = [x for x in exact if x[0] <= s]
             return (before[-1] if before else exact[0])[1]
-        close = [(off, ent) for off, ent in self.persons
-                 if len(head) >= 5 and ent.head[:1] == head[:1]
-                 and Levenshtein.normalized_similarity(ent.head, head, weights=(1, 1, 1)) >= FUZZY_MIN - 0.1
-                 and _transposition_close(ent.head, head)]
-        if close:
-            return close[0][1]
-        return Entity(name, "person", head=head)
+        # else the first name introduced whose surname is a near miss (only a long one can be)
+        close = None if len(head) < 5 else next(
+            (ent for _, ent in self.persons
+             if ent.head[:1] == head[:1]
+             and Levenshtein.normalized_similarity(ent.head, head, weights=(1, 1, 1)) >= FUZZY_MIN - 0.1
+             and _transposition_close(ent.head, head)), None)
+        return close if close is not None else Entity(name, "person", head=head)
 
 
 def _agrees(ent: Entity, gender: str | None) -> bool:

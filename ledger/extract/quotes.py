@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import numpy
 
+from .codes import code_points, code_table, in_table
+
 OPENING = "“«„"
 CLOSING = "”»"
 STRAIGHT = '"'
 DOUBLE_APOSTROPHE = "''"  # some wires write a quotation mark as two apostrophes
 QUOTE_MARKS = set(OPENING + CLOSING + STRAIGHT) | {DOUBLE_APOSTROPHE}
-# The characters that may start a mark (or a line break): True at their code points, False in
-# the last entry, where every code point past the table is sent
-_MARK_STARTS = OPENING + CLOSING + STRAIGHT + "\n'"
-_MARK_TABLE = numpy.zeros(max(map(ord, _MARK_STARTS)) + 2, dtype=bool)
-_MARK_TABLE[[ord(c) for c in _MARK_STARTS]] = True
+_MARK_TABLE = code_table(OPENING + CLOSING + STRAIGHT + "\n'")  # what may start a mark, or a line break
 
 
 def _marks(text: str) -> list[tuple[int, str]]:
@@ -20,10 +18,9 @@ def _marks(text: str) -> list[tuple[int, str]]:
     OPENING, CLOSING or STRAIGHT, a line break, or two apostrophes (a lone one is no mark). The
     characters to look at are found in numpy, one table look-up per character for the text
     (a regex tried at every character took twice as long)."""
-    codes = numpy.array([text]).view(numpy.uint32)  # (code points: see tokens.py)
     out = []
     free = 0  # past the last mark: an apostrophe pair is read once, from its first
-    for i in numpy.flatnonzero(_MARK_TABLE.take(codes, mode="clip")).tolist():
+    for i in numpy.flatnonzero(in_table(code_points(text), _MARK_TABLE)).tolist():
         if i < free:
             continue
         mark = text[i]

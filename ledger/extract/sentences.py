@@ -6,6 +6,7 @@ from itertools import chain, compress
 
 import numpy
 
+from .codes import code_table, in_table
 from .lexicon import Lexicon
 from .quotes import QUOTE_MARKS
 from .tokens import SENT_END, Toks
@@ -14,24 +15,12 @@ from .tokens import SENT_END, Toks
 _CLOSERS = QUOTE_MARKS | {")", "]", "’", "'"}
 
 
-def _code_table(chars) -> numpy.ndarray:
-    """A look-up table of code points: True at each of `chars`, and False in its last entry,
-    where `_in` sends every code point past the table."""
-    table = numpy.zeros(max(map(ord, chars)) + 2, dtype=bool)
-    table[[ord(c) for c in chars]] = True
-    return table
-
-
-def _in(codes: numpy.ndarray, table: numpy.ndarray) -> numpy.ndarray:
-    return table.take(codes, mode="clip")  # (one pass: no array of clipped codes in between)
-
-
 def _ascii_lower(codes: numpy.ndarray) -> numpy.ndarray:
     return (codes >= ord("a")) & (codes <= ord("z"))
 
 
-_END_TABLE = _code_table({w[-1] for w in SENT_END})  # what a sentence's last word ends with
-_CLOSER_TABLE = _code_table({c for w in _CLOSERS for c in w})  # a closer's first and last character
+_END_TABLE = code_table({w[-1] for w in SENT_END})  # what a sentence's last word ends with
+_CLOSER_TABLE = code_table({c for w in _CLOSERS for c in w})  # a closer's first and last character
 
 
 def split_sentences(t: Toks, lex: Lexicon) -> list[tuple[int, int]]:
@@ -48,14 +37,14 @@ def _candidates(t: Toks) -> list[int]:
     word of an all-caps heading ("'S" is one too), each possibly followed by closing quotes and
     brackets."""
     n, txt, first, last = t.n, t.txt, t.first_code, t.last_code
-    ends = numpy.flatnonzero(_in(last, _END_TABLE)).tolist()
+    ends = numpy.flatnonzero(in_table(last, _END_TABLE)).tolist()
     # str.isupper is asked only of the tokens that neither start nor end with a lower-case
     # ASCII letter: most do
     maybe = numpy.flatnonzero(~_ascii_lower(first) & ~_ascii_lower(last)).tolist()
     caps = compress(maybe, map(str.isupper, map(txt.__getitem__, maybe)))
     cand = set(map((1).__add__, chain(ends, caps)))
     # through closing quotes and brackets: the closers in order, so that a run of them grows
-    for i in numpy.flatnonzero(_in(first, _CLOSER_TABLE) & _in(last, _CLOSER_TABLE)).tolist():
+    for i in numpy.flatnonzero(in_table(first, _CLOSER_TABLE) & in_table(last, _CLOSER_TABLE)).tolist():
         if i in cand and txt[i] in _CLOSERS:
             cand.add(i + 1)
     cand |= t.breaks  # after a line break (see Toks.breaks)

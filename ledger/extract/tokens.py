@@ -8,6 +8,7 @@ import numpy
 from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc
 
+from .codes import code_points
 from .quotes import QUOTE_MARKS
 
 SENT_END = {".", "!", "?", "...", "…"}
@@ -42,9 +43,8 @@ class Toks:
         self.low = list(map(str.lower, self.txt))
         # each token's first and last character, as code points, for the rules that test one
         # character of every token: in numpy, one operation per document, not one per token.
-        # (Tokens are never empty. numpy.array copies a str's characters as code points: a view
-        # of them as integers costs a third of text.encode("utf-32").)
-        codes = numpy.array([text]).view(numpy.uint32)
+        # (Tokens are never empty.)
+        codes = code_points(text)
         self.first_code, self.last_code = codes[starts], codes[ends - 1]
         # the tokens that follow a line break (one lies in [start[i-1], start[i]): in the token
         # before or in the gap), where sentence units and transcript turns start; all at once

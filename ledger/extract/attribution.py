@@ -71,7 +71,9 @@ def attribute(t: Toks, lex: Lexicon, cues: list[list] | None = None) -> list[Att
                 or is_heading(t, a, b, lex):
             prev = None
             continue
-        here = _sentence(t, lex, a, b, [c for c in sent_cues if c[1] <= b])
+        # the cues within [a, b): cues end in order, so most often the last one is and no copy is made
+        within = sent_cues if not sent_cues or sent_cues[-1][1] <= b else [c for c in sent_cues if c[1] <= b]
+        here = _sentence(t, lex, a, b, within)
         if not here and _carries_on(t, prev, a, b):
             q = next(t.quotes[t.qid[i]] for i in range(a, b) if t.qid[i] >= 0)
             if q not in prev.fragments:

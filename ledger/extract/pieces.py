@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
+import numpy
+
 from ..models import Claim, Span
+from .codes import code_points
 
 # Longer texts are extracted in pieces of at most this many characters, cut at line breaks:
 # three times the longest PolNeAR article, and small enough that the rules' per-article costs
@@ -67,11 +70,21 @@ def text_chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
 
 def run_cuts(text: str, size: int = RUN_CHARS) -> list[int]:
     """Offsets that cut every whitespace-free run longer than `size` into pieces of `size`."""
+    if _run_bound(text) <= RUN_CHARS:
+        return []  # most texts: the regular expression, which enters its matcher at every space, is not run
     cuts = []
     for m in _LONG_RUN.finditer(" " + text):  # the space: a run may open the text
         start, end = m.start(1) - 1, m.end(1) - 1
         cuts.extend(range(start + size, end, size))
     return cuts
+
+
+def _run_bound(text: str) -> int:
+    """At least the length of the longest run without whitespace: the longest without a space or a
+    line break (rarer whitespace only makes runs shorter), counted in numpy."""
+    codes = code_points(" " + text + " ")  # (every run then lies between two breaks)
+    breaks = numpy.flatnonzero((codes == ord(" ")) | (codes == ord("\n")))
+    return int(numpy.diff(breaks).max()) - 1
 
 
 def shift_claim(claim: Claim, by: int) -> Claim:

@@ -15,7 +15,8 @@ from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, get_lang_class, registry
+from spacy.vocab import Vocab, create_vocab
 
 from .components import TEXT_KEY  # importing it registers the factories
 from .claims import doc_to_claims
@@ -129,25 +130,33 @@ class _SuffixSearch:
             for c in chars or ():
                 can_end.setdefault(c, []).append(i)
         any_end = [i for i, chars in enumerate(ends) if chars is None]
-        compiled = {}  # one regex per distinct choice of alternatives
-
-        def search_of(chosen: list[int]):
-            chosen = tuple(sorted(chosen + any_end))  # in the regex's order
-            if chosen not in compiled:
-                compiled[chosen] = compile_suffix_regex([pieces[i] for i in chosen]).search if chosen else _no_match
-            return compiled[chosen]
-
-        self.other = search_of([])  # a last character that no alternative names
-        self.by_last = {c: search_of(chosen) for c, chosen in can_end.items()}
+        # each last character's choice of alternatives, in the regex's order (see _ChoiceSearches)
+        self.other = tuple(any_end)  # a last character that no alternative names
+        self.by_last = {c: tuple(sorted(chosen + any_end)) for c, chosen in can_end.items()}
+        self.searches = _ChoiceSearches(pieces)
 
     def search(self, string: str):
         # `$` also matches before a final newline: such a string gets the whole regex
         if not string or string[-1] == "\n":
             return self.full(string)
-        return self.by_last.get(string[-1], self.other)(string)
+        return self.searches[self.by_last.get(string[-1], self.other)](string)
 
     def __reduce__(self):  # pickled as its pieces, not its ~75 compiled regexes
         return type(self), (self.pieces,)
+
+
+class _ChoiceSearches(dict):
+    """The search function of the suffix regex made of a choice of alternatives (a tuple of
+    their indices in `pieces`), compiled when a string first needs it, not all ~75 at start:
+    the tokenizer's special cases need 21 of them and all of PolNeAR train 28."""
+
+    def __init__(self, pieces: list[str]):
+        super().__init__()
+        self.pieces = pieces
+
+    def __missing__(self, chosen: tuple[int, ...]):
+        self[chosen] = search = compile_suffix_regex([self.pieces[i] for i in chosen]).search if chosen else _no_match
+        return search
 
 
 def _no_match(string: str) -> None:
@@ -255,6 +264,19 @@ def _retokenizer(nlp: Language) -> Tokenizer:
     return _tokenizer(nlp, {attr: getattr(old, attr) for attr in AFFIX_FUNCTIONS}, old.rules, old.faster_heuristics)
 
 
+def _vocab_without_lexeme_attributes(lang: str) -> Vocab:
+    """spaCy's vocab for the language, with no getters for lexical attributes.
+
+    Our rules read token text and offsets only (extract/tokens.py), never a lexeme's shape,
+    norm, affixes or flags; computing those for every new word was a fifth of the tokenizer's
+    first pass over new text. Dropped before the tokenizer is built, so that the ~760 lexemes
+    of its special cases are made without them too. A trained base keeps them: its models
+    use them."""
+    vocab = create_vocab(lang, get_lang_class(lang).Defaults)
+    vocab.lex_attr_getters = {}
+    return vocab
+
+
 @lru_cache(maxsize=4)
 def load_pipeline(model: str | None = None) -> Language:
     if model:
@@ -266,11 +288,8 @@ def load_pipeline(model: str | None = None) -> Language:
                 "path to it, or leave out --model to use the built-in rules") from None
         nlp.tokenizer = _retokenizer(nlp)
     else:
-        nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "ledger.Tokenizer.v1"}}})
-        # Our rules read token text and offsets only (extract/tokens.py), never a lexeme's
-        # shape, norm, affixes or flags; computing those for every new word was a fifth of
-        # the tokenizer's first pass over new text. A trained base keeps them: its models use them.
-        nlp.vocab.lex_attr_getters = {}
+        nlp = spacy.blank("en", vocab=_vocab_without_lexeme_attributes("en"),
+                          config={"nlp": {"tokenizer": {"@tokenizers": "ledger.Tokenizer.v1"}}})
     has_parser = "parser" in nlp.pipe_names or "senter" in nlp.pipe_names
     for name in COMPONENTS:
         config = {"set_sent_starts": not has_parser} if name == "ledger_sentences" else {}

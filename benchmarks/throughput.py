@@ -262,7 +262,8 @@ def main(argv=None) -> int:
     t_tok, t_ext = min(tok_times), min(ext_times)
     best = f"best of {len(tok_times)}"
     print(f"(a) tokenizer  {words / t_tok:>12,.0f} words/s  ({t_tok:.2f} s {best}, spacy.blank('en').tokenizer; "
-          f"{n_tokens / t_tok:,.0f} spaCy tokens/s; cold first pass {tok_times[0]:.2f} s = {words / tok_times[0]:,.0f} words/s)")
+          f"{n_tokens / t_tok:,.0f} spaCy tokens/s; cold first pass {tok_times[0]:.2f} s = "
+          f"{words / tok_times[0]:,.0f} words/s)")
     print(f"(b) extract    {words / t_ext:>12,.0f} words/s  ({t_ext:.2f} s {best}, {n_claims:,} claims; "
           f"cold first pass {ext_times[0]:.2f} s = {words / ext_times[0]:,.0f} words/s)")
 
@@ -278,8 +279,8 @@ def main(argv=None) -> int:
         t_link = link_once(tmp / "one0.db")
         size = (tmp / "one0.db").stat().st_size
         print(f"(c) ingest     {words / t_ing:>12,.0f} words/s  ({t_ing:.2f} s: read + extract + write, one process, "
-              f"cold pipeline; {n_tokens / t_ing:,.0f} spaCy tokens/s; {t_tok / t_ing:.3f} of the tokenizer's best, {tok_times[0] / t_ing:.3f} of its cold "
-              f"first pass; db {size / 1e6:.1f} MB)")
+              f"cold pipeline; {n_tokens / t_ing:,.0f} spaCy tokens/s; {t_tok / t_ing:.3f} of the tokenizer's best, "
+              f"{tok_times[0] / t_ing:.3f} of its cold first pass; db {size / 1e6:.1f} MB)")
         print(f"    paired with a tokenizer pass just before each run: {sorted(ratios)[len(ratios) // 2]:.3f} of the "
               f"tokenizer (median; runs {', '.join(f'{r:.3f}' for r in ratios)}; ingest runs "
               f"{', '.join(f'{t:.2f}' for t in ing_times)} s)")

@@ -70,8 +70,10 @@ def text_chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
 
 def run_cuts(text: str, size: int = RUN_CHARS) -> list[int]:
     """Offsets that cut every whitespace-free run longer than `size` into pieces of `size`."""
+    # most texts: the regular expression (it finds runs longer than RUN_CHARS, whatever `size`),
+    # which enters its matcher at every space, is not run
     if _run_bound(text) <= RUN_CHARS:
-        return []  # most texts: the regular expression, which enters its matcher at every space, is not run
+        return []
     cuts = []
     for m in _LONG_RUN.finditer(" " + text):  # the space: a run may open the text
         start, end = m.start(1) - 1, m.end(1) - 1

@@ -2,8 +2,10 @@ import asyncio
 import json
 
 import pytest
+import sqlite_utils
 import uvicorn
 from click.testing import CliRunner
+from conftest import make_article, make_claim
 
 from ledger.cli import cli
 from ledger.models import Claim
@@ -209,3 +211,22 @@ def test_search_says_when_it_ranked_only_the_latest_matches(ledger_path, monkeyp
     [windowed] = fetch(ledger_path, "/ledger/-/search?q=diplomacy")
     assert "More than 0 claims match: these are the best among the 0 stored last." in windowed.text
     assert "/ledger/claims?_search=diplomacy" in windowed.text
+
+
+def test_facets_show_ten_values_and_link_to_the_rest(tmp_path):
+    from ledger.store import ensure_db, ingest_article
+
+    path = tmp_path / "ledger.db"
+    db = ensure_db(sqlite_utils.Database(path))
+    for k in range(12):  # twelve outlets, one claim each
+        text = f"“Talks go on,” said Jeff Flake in report {k}."
+        article = make_article(f"a{k}", text, date="2024-04-14", outlet=f"Outlet {k:02d}")
+        ingest_article(db, article, [make_claim(article, "Talks go on", speaker="Jeff Flake", cue="said")])
+    db.close()
+    short, full, page = fetch(path, "/ledger/claims.json", "/ledger/claims.json?_facet_size=max",
+                              "/ledger/claims")
+    outlets = rows(short)["facet_results"]["outlet"]
+    assert len(outlets["results"]) == 10 and outlets["truncated"]
+    assert len(rows(full)["facet_results"]["outlet"]["results"]) == 12
+    assert not rows(full)["facet_results"]["outlet"]["truncated"]
+    assert "_facet_size=max" in page.text  # the "…" at the end of the outlet facet
